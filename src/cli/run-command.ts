@@ -1,0 +1,25 @@
+import { ConfigError, LgspError, ServiceUnavailableError } from '../errors.js';
+import { ExitCode } from './context.js';
+
+/** Runs a command body and turns its outcome into an exit code; errors go to stderr with their stable code. */
+export async function runCommand(body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+export function reportError(error: unknown): number {
+  if (error instanceof LgspError) {
+    process.stderr.write(`error [${error.code}]: ${error.message}\n`);
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    if (cause) process.stderr.write(`  cause: ${cause}\n`);
+    if (error instanceof ConfigError) return ExitCode.config;
+    if (error instanceof ServiceUnavailableError) return ExitCode.unavailable;
+    return ExitCode.failure;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`error [INTERNAL]: ${message}\nThis is a bug in lgsp-connect; please report it with the lines above.\n`);
+  return ExitCode.failure;
+}

@@ -1,0 +1,49 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { projectRoot } from './project-root.js';
+
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'expected a URL such as postgres://user@127.0.0.1:5432/lgsp' });
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'expected a URL such as redis://127.0.0.1:6379' });
+
+/** The process configuration: one schema, read from the environment once at start-up. */
+export const envSchema = z.object({
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/lgsp'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  /** Folder with the commune files of ../shared/data/admin-units; relative paths are taken from the project root. */
+  LGSP_ADMIN_UNITS_DIR: z.string().min(1, 'expected a folder path').default('../shared/data/admin-units'),
+});
+
+export interface AppConfig {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly adminUnitsDir: string;
+}
+
+/** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // An empty variable means "not set", as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration. Fix these environment variables and start again:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    adminUnitsDir: isAbsolute(e.LGSP_ADMIN_UNITS_DIR) ? e.LGSP_ADMIN_UNITS_DIR : resolve(projectRoot, e.LGSP_ADMIN_UNITS_DIR),
+  };
+}

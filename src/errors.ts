@@ -1,0 +1,57 @@
+/**
+ * Every error the project raises on purpose is an LgspError with a stable `code`
+ * (for scripts, logs and API problem documents) and a message that says what to do next.
+ */
+export class LgspError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A configuration value is missing or malformed. Raised at start-up, before any work. */
+export class ConfigError extends LgspError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
+}
+
+/** A service the process needs (PostgreSQL, Redis) cannot be reached. */
+export class ServiceUnavailableError extends LgspError {
+  constructor(service: string, target: string, cause: unknown) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      `${service} is not reachable at ${target}. Start it with \`docker compose up -d\` or \`bash scripts/services.sh ensure\`, or set the URL to a server you run.`,
+      { cause },
+    );
+  }
+}
+
+/** A reference-data file cannot be used at all (missing, wrong header). Row-level problems are reported, not thrown. */
+export class ReferenceDataError extends LgspError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REFERENCE_DATA_INVALID', message, options);
+  }
+}
+
+/** A period string is not `YYYY`, `YYYY-Qn` or `YYYY-MM`. */
+export class InvalidPeriodError extends LgspError {
+  constructor(input: string) {
+    super('PERIOD_INVALID', `"${input}" is not a period: use a year (2025), a quarter (2025-Q1) or a month (2025-03).`);
+  }
+}
+
+/** A name or code does not resolve to exactly one administrative unit on the given date. */
+export class UnitResolutionError extends LgspError {
+  declare readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS';
+}
+
+/** Something the caller named (indicator, connection, run) does not exist. */
+export class NotFoundError extends LgspError {
+  constructor(what: string, id: string, hint: string) {
+    super('NOT_FOUND', `${what} "${id}" does not exist. ${hint}`);
+  }
+}

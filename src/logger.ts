@@ -1,0 +1,38 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths pino blanks out wherever they appear in a log line. */
+export const redactedPaths = [
+  'password',
+  'secret',
+  'token',
+  'apiKey',
+  'authorization',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.token',
+  '*.accessToken',
+  '*.apiKey',
+  '*.authorization',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'config.headers.Authorization',
+];
+
+/** Strips the password out of a connection URL before it is logged or shown. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { app: 'lgsp-connect' } };
+  return destination ? pino(options, destination) : pino(options, pino.destination(2));
+}

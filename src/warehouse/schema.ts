@@ -1,0 +1,231 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** numeric columns travel as strings so no digit is lost; compute on them with decimal.js. */
+type Numeric = ColumnType<string, string | number, string | number>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export const aggregationRules = ['sum', 'ratio', 'weighted_mean', 'mean', 'last', 'none'] as const;
+export type AggregationRule = (typeof aggregationRules)[number];
+export const unitLevels = ['country', 'province', 'commune'] as const;
+export type UnitLevel = (typeof unitLevels)[number];
+export const observationStatuses = ['final', 'provisional', 'estimated'] as const;
+export type ObservationStatus = (typeof observationStatuses)[number];
+export const targetComparisons = ['gt', 'gte', 'lt', 'lte', 'eq', 'top', 'range'] as const;
+export type TargetComparison = (typeof targetComparisons)[number];
+export type PeriodKind = 'year' | 'quarter' | 'month';
+
+export interface IndicatorTable {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  measure_unit: string;
+  direction: 'higher_is_better' | 'lower_is_better';
+  unit_aggregation: AggregationRule;
+  period_aggregation: AggregationRule;
+  weight_indicator: string | null;
+  derivation: 'ratio' | 'growth' | null;
+  numerator: string[] | null;
+  denominator: string[] | null;
+  factor: Numeric | null;
+  description: string | null;
+}
+
+export interface AdminUnitTable {
+  id: Generated<number>;
+  code: string;
+  level: UnitLevel;
+  name: string;
+  name_en: string | null;
+  kind: string | null;
+  parent_id: number | null;
+  district_code: string | null;
+  district_name: string | null;
+  valid_from: DateOnly | null;
+  valid_to: DateOnly | null;
+  validity: ColumnType<string, never, never>;
+  source: string;
+}
+
+export interface AdminUnitSuccessionTable {
+  predecessor_id: number;
+  successor_id: number;
+  effective_from: DateOnly;
+  divided: boolean;
+  source: string;
+}
+
+export interface AdminUnitNameTable {
+  unit_id: number;
+  exact_key: string;
+  ascii_key: string;
+  origin: 'official' | 'english' | 'alias';
+}
+
+export interface PeriodTable {
+  code: string;
+  kind: PeriodKind;
+  year: number;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  parent: string | null;
+}
+
+export interface TargetDocumentTable {
+  id: string;
+  title: string;
+  number: string | null;
+  issued_on: DateOnly | null;
+  issuer: string;
+  seeds: string[];
+}
+
+export interface TargetTable {
+  id: Generated<number>;
+  document_id: string;
+  indicator_code: string;
+  unit_id: number;
+  year: number;
+  comparison: TargetComparison;
+  value: Numeric;
+  value_max: Numeric | null;
+  basis: 'point' | 'every_year' | 'annual_average';
+  note: string | null;
+}
+
+export interface ConnectionTable {
+  id: string;
+  connector_id: string;
+  name: string;
+  config: Json<Record<string, unknown>>;
+  secret_refs: Json<Record<string, unknown>>;
+  schedule: Json<Record<string, unknown>> | null;
+  paused: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export type SyncMode = 'incremental' | 'full_refresh' | 'backfill' | 'replay';
+export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface SyncRunTable {
+  id: Generated<number>;
+  connection_id: string;
+  mode: SyncMode;
+  status: Generated<SyncStatus>;
+  params: Generated<Json<Record<string, unknown>>>;
+  replay_of: number | null;
+  job_id: string | null;
+  queued_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  records_fetched: Generated<number>;
+  records_landed: Generated<number>;
+  records_unchanged: Generated<number>;
+  records_rejected: Generated<number>;
+  observations_inserted: Generated<number>;
+  observations_updated: Generated<number>;
+  observations_removed: Generated<number>;
+  observations_unchanged: Generated<number>;
+  events_written: Generated<number>;
+  cursor_before: Json<unknown> | null;
+  cursor_after: Json<unknown> | null;
+  error: Json<unknown> | null;
+}
+
+export interface SyncStateTable {
+  connection_id: string;
+  stream: string;
+  cursor: Json<unknown> | null;
+  sync_run_id: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RawRecordTable {
+  id: Generated<number>;
+  connection_id: string;
+  stream: string;
+  source_key: string;
+  content_hash: Buffer;
+  payload: Json<unknown>;
+  fetched_at: Generated<Timestamp>;
+  sync_run_id: number;
+}
+
+export interface RejectedRecordTable {
+  id: Generated<number>;
+  connection_id: string;
+  sync_run_id: number | null;
+  stream: string | null;
+  raw_record_id: number | null;
+  code: string;
+  reason: string;
+  location: Json<Record<string, unknown>>;
+  payload: Json<unknown> | null;
+  created_at: Generated<Timestamp>;
+  resolved_at: Timestamp | null;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  value: Numeric;
+  status: ObservationStatus;
+  measure_unit: string;
+  connection_id: string | null;
+  sync_run_id: number | null;
+  raw_record_ids: Generated<number[]>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ObservationRevisionTable {
+  id: Generated<number>;
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  change: 'insert' | 'update' | 'remove';
+  old_value: Numeric | null;
+  new_value: Numeric | null;
+  old_status: ObservationStatus | null;
+  new_status: ObservationStatus | null;
+  connection_id: string | null;
+  sync_run_id: number | null;
+  changed_at: Generated<Timestamp>;
+}
+
+export interface OutboxEventTable {
+  seq: Generated<number>;
+  id: Generated<string>;
+  type: string;
+  subject: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+  published_at: Timestamp | null;
+}
+
+export interface Database {
+  indicator: IndicatorTable;
+  admin_unit: AdminUnitTable;
+  admin_unit_succession: AdminUnitSuccessionTable;
+  admin_unit_name: AdminUnitNameTable;
+  period: PeriodTable;
+  target_document: TargetDocumentTable;
+  target: TargetTable;
+  connection: ConnectionTable;
+  sync_run: SyncRunTable;
+  sync_state: SyncStateTable;
+  raw_record: RawRecordTable;
+  rejected_record: RejectedRecordTable;
+  observation: ObservationTable;
+  observation_revision: ObservationRevisionTable;
+  outbox_event: OutboxEventTable;
+}
+
+export type Indicator = Selectable<IndicatorTable>;
+export type AdminUnit = Selectable<AdminUnitTable>;
+export type NewAdminUnit = Insertable<AdminUnitTable>;
+export type Observation = Selectable<ObservationTable>;

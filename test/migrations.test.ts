@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/warehouse/migrate.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+describe('migrations', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ migrate: false });
+  });
+  afterAll(async () => t.drop());
+
+  it('migrate up from an empty database creates every table, and a second run applies nothing', async () => {
+    const applied = await migrateToLatest(t.db);
+    expect(applied).toEqual(['0001_reference', '0002_pipeline']);
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(t.db);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'admin_unit', 'admin_unit_name', 'admin_unit_succession', 'connection', 'indicator', 'observation',
+      'observation_revision', 'outbox_event', 'period', 'raw_record', 'rejected_record', 'sync_run', 'sync_state',
+      'target', 'target_document',
+    ]);
+    expect(await migrateToLatest(t.db)).toEqual([]);
+  });
+
+  it('refuses two versions of one code that overlap in time', async () => {
+    await t.db.insertInto('admin_unit').values({ code: '91', level: 'province', name: 'Tỉnh Kiên Giang', valid_to: '2025-06-30', source: 'test' }).execute();
+    await t.db.insertInto('admin_unit').values({ code: '91', level: 'province', name: 'Tỉnh An Giang', valid_from: '2025-07-01', source: 'test' }).execute();
+    await expect(
+      t.db.insertInto('admin_unit').values({ code: '91', level: 'province', name: 'Tỉnh X', valid_from: '2025-06-01', valid_to: '2025-12-31', source: 'test' }).execute(),
+    ).rejects.toThrow(/conflicting key value violates exclusion constraint/);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'connectors/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Each test file makes its own database; two at a time keeps a 2-core machine responsive.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+});
