@@ -104,7 +104,8 @@ export interface TargetsLoadReport {
 
 /**
  * Loads documents and targets. Each target's province is the one valid on 1 January of its year, so
- * `91` for 2030 is the merged An Giang. Targets of a listed document that the file no longer has are removed.
+ * `91` for 2030 is the merged An Giang. Targets of a listed document that the file no longer has are removed,
+ * unless some row of the file could not be used (it may be the one that was meant).
  */
 export async function loadTargets(db: Db, file: TargetsFile, path = defaultTargetsPath): Promise<TargetsLoadReport> {
   const problems = [...file.problems];
@@ -147,12 +148,20 @@ export async function loadTargets(db: Db, file: TargetsFile, path = defaultTarge
       ['title', 'number', 'issued_on', 'issuer', 'seeds'],
     );
     const targets = await upsertRows(trx, 'target', rows, ['document_id', 'indicator_code', 'unit_id', 'year'], ['comparison', 'value', 'value_max', 'basis', 'note']);
-    const removed = await sql`
-      delete from target
-      where document_id = any(${file.documents.map((d) => d.id)}::text[])
-        and (document_id, indicator_code, unit_id, year) not in (
-          select * from unnest(${rows.map((r) => r.document_id)}::text[], ${rows.map((r) => r.indicator_code)}::text[],
-                               ${rows.map((r) => r.unit_id)}::bigint[], ${rows.map((r) => r.year)}::int[]))`.execute(trx);
-    return { documents, targets: { ...targets, removed: Number(removed.numAffectedRows ?? 0) }, problems };
+    // Removing what the file dropped is safe only when every row of it was understood.
+    const removed =
+      problems.length > 0
+        ? 0
+        : Number(
+            (
+              await sql`
+                delete from target
+                where document_id = any(${file.documents.map((d) => d.id)}::text[])
+                  and (document_id, indicator_code, unit_id, year) not in (
+                    select * from unnest(${rows.map((r) => r.document_id)}::text[], ${rows.map((r) => r.indicator_code)}::text[],
+                                         ${rows.map((r) => r.unit_id)}::bigint[], ${rows.map((r) => r.year)}::int[]))`.execute(trx)
+            ).numAffectedRows ?? 0,
+          );
+    return { documents, targets: { ...targets, removed }, problems };
   });
 }

@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import { LgspError, UnitResolutionError } from '../errors.js';
+import { endsOn, parsePeriod } from '../periods/period.js';
+import type { Db } from '../warehouse/database.js';
+import { loadContributors } from './contributors.js';
+import { Evaluation } from './engine.js';
+import { loadIndicatorRules, requiredIndicators, rulesOf } from './indicator-rules.js';
+import { loadObservations } from './observations.js';
+import { requiredPeriods } from './period-tree.js';
+import type { AggregateByCodeQuery, AggregateQuery, AggregateResult } from './types.js';
+
+/**
+ * The value of an indicator for one unit version and period, combined from everything stored for the unit and
+ * its contributors (see contributors.ts, unit-rules.ts, period-rules.ts, derived.ts).
+ *
+ * Three queries whatever the period: the catalogue, the contributor tree (one recursive CTE), and the observations
+ * of every indicator the computation can read (inputs, weights) for every unit of the tree and every period
+ * involved. Everything else happens in memory with exact decimals.
+ */
+export async function aggregate(db: Db, query: AggregateQuery): Promise<AggregateResult> {
+  const period = parsePeriod(query.period);
+  const catalogue = await loadIndicatorRules(db);
+  const rules = rulesOf(catalogue, query.indicator);
+  const tree = await loadContributors(db, query.unitId);
+  const indicators = requiredIndicators(catalogue, rules.code);
+  const observations = await loadObservations(db, indicators, tree.unitIds, requiredPeriods(catalogue, rules.code, period));
+
+  const evaluation = new Evaluation(catalogue, tree, observations);
+  const computed = evaluation.value(rules.code, tree.root, period);
+  evaluation.noteLeftOut(indicators);
+  const base = {
+    indicator: rules.code,
+    unit: tree.root.unit,
+    period: period.code,
+    notes: evaluation.notesList(),
+    inputs: evaluation.trace(),
+    parts: evaluation.parts(),
+  };
+  return 'reason' in computed ? { ...base, value: null, reason: computed.reason } : { ...base, value: computed.value };
+}
+
+const isoDate = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * Like `aggregate`, naming the unit by code. Codes are reused (91 is Kiên Giang until 2025-06-30, the merged
+ * An Giang after), so the version is the one valid on the period's last day, or on `asOf` when given: a
+ * comparable series for the current An Giang asks for 2024 with asOf 2025-07-01 and gets legacy 89 + 91 rolled up.
+ */
+export async function aggregateByCode(db: Db, query: AggregateByCodeQuery): Promise<AggregateResult> {
+  const period = parsePeriod(query.period);
+  const date = query.asOf ?? endsOn(period);
+  const unitId = await resolveUnitVersion(db, query.unitCode, date, query.level);
+  return aggregate(db, { indicator: query.indicator, unitId, period: period.code });
+}
+
+/** The id of the version of `code` valid on `date`; throws UnitResolutionError when none or several match. */
+export async function resolveUnitVersion(db: Db, code: string, date: string, level?: AggregateByCodeQuery['level']): Promise<number> {
+  if (!isoDate.test(date)) throw new LgspError('DATE_INVALID', `"${date}" is not a date: use YYYY-MM-DD, e.g. 2025-07-01.`);
+  let q = db
+    .selectFrom('admin_unit')
+    .select(['id', 'level', 'name'])
+    .where('code', '=', code)
+    .where(sql<boolean>`validity @> ${date}::date`);
+  if (level !== undefined) q = q.where('level', '=', level);
+  const rows = await q.orderBy('level').execute();
+  const [only, second] = rows;
+  const what = level ?? 'administrative unit';
+  if (!only) throw new UnitResolutionError('UNIT_NOT_FOUND', `No ${what} with code ${code} is valid on ${date}. Check the code, or pass asOf to pick another version.`);
+  if (second) {
+    const found = rows.map((r) => `${r.level} ${r.name}`).join(', ');
+    throw new UnitResolutionError('UNIT_AMBIGUOUS', `Code ${code} names several units on ${date} (${found}): pass the level.`);
+  }
+  return only.id;
+}
