@@ -8,6 +8,7 @@ import { projectRoot } from '../src/config/project-root.js';
 import { ReferenceDataError } from '../src/errors.js';
 import { importGsoCatalogue, loadAdminUnits, type AdminUnitsReport } from '../src/reference/admin-units/index.js';
 import type { Db } from '../src/warehouse/database.js';
+import { resolveUnit } from '../src/units/resolve.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const dir = resolve(projectRoot, process.env.LGSP_ADMIN_UNITS_DIR ?? '../shared/data/admin-units');
@@ -18,7 +19,7 @@ const files = {
 } as const;
 
 async function dataRows(file: string): Promise<string[][]> {
-  const rows = parse(await readFile(file), { bom: true }) as string[][];
+  const rows: string[][] = parse(await readFile(file), { bom: true });
   return rows.slice(1);
 }
 
@@ -114,6 +115,8 @@ describe('loadAdminUnits with the shared files', () => {
     expect(dienBien).toEqual([
       { code: '00004', divided: true, effective_from: '2025-07-01' },
       { code: '00070', divided: true, effective_from: '2025-07-01' },
+      { code: '00190', divided: true, effective_from: '2025-07-01' },
+      { code: '00226', divided: true, effective_from: '2025-07-01' },
     ]);
   });
 
@@ -121,17 +124,25 @@ describe('loadAdminUnits with the shared files', () => {
     const byOrigin = await t.db.selectFrom('admin_unit_name').select(['origin', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('origin').execute();
     const n = Object.fromEntries(byOrigin.map((r) => [r.origin, r.n]));
     expect(n.official).toBe(1 + 97 + 3321 + 10035);
-    expect(n.english).toBe(1 + 165);
+    const withEnglish = await t.db.selectFrom('admin_unit').select((eb) => eb.fn.countAll<number>().as('n')).where('name_en', 'is not', null).executeTakeFirstOrThrow();
+    // 165 English names in the catalogue, 5 of them not names of the unit (reported below); the country's.
+    expect(withEnglish.n).toBe(1 + 160);
+    // "Tam Đường town" gives the key of the official name: one index row for both.
+    expect(n.english).toBeGreaterThan(140);
+    expect(n.english).toBeLessThanOrEqual(withEnglish.n);
     expect(n.alias).toBeGreaterThan(20);
     expect(first.counts.admin_unit_name.inserted).toBe(await count(t.db, 'admin_unit_name'));
   });
 
-  it('reports the 5 rows without a legacy commune code, with their physical lines, and nothing else', () => {
-    expect(first.problems.map((p) => [p.file, p.line])).toEqual(
-      [3958, 6193, 6375, 6780, 8649].map((line) => [join(dir, files.links), line]),
-    );
-    for (const p of first.problems) expect(p.reason).toMatch(/^legacy_commune_code is empty: legacy district \d{3} Huyện .+ lists no commune \(an island district without communes\)/);
-    expect(first.problems[0]?.reason).toMatch(/Huyện Bạch Long Vĩ.*11948 Đặc khu Bạch Long Vĩ/);
+  it('reports the 5 rows without a legacy commune code and the 5 English names that are not names, with their physical lines', () => {
+    const inFile = (name: string) => first.problems.filter((p) => p.file === join(dir, name));
+    expect(inFile(files.links).map((p) => p.line)).toEqual([3958, 6193, 6375, 6780, 8649]);
+    for (const p of inFile(files.links)) expect(p.reason).toMatch(/^legacy_commune_code is empty: legacy district \d{3} Huyện .+ lists no commune \(an island district without communes\)/);
+    expect(inFile(files.links)[0]?.reason).toMatch(/Huyện Bạch Long Vĩ.*11948 Đặc khu Bạch Long Vĩ/);
+
+    expect(inFile(files.legacy).map((p) => p.line)).toEqual([1637, 4960, 5314, 7211, 8125]);
+    expect(inFile(files.legacy)[0]?.reason).toBe('English name "Cập nhật tên theo NQ1280/NQ-UBTVQH15" does not match the name "Xã Sặp Vạt": not stored, not indexed (the commune itself is loaded)');
+    expect(first.problems).toHaveLength(10);
   });
 
   it('a second load changes nothing', async () => {
@@ -168,7 +179,7 @@ describe('loadAdminUnits with damaged files', () => {
       // Line 5 gets a malformed code; line 7 an unbalanced quote that is never closed before the end of the file.
       legacy: { 5: (l) => l.replace('00007', '0007X'), 7: (l) => l.replace('00013,', '00013,"') },
       // Line 11 loses its last column.
-      links: { 11: (l) => l.replace(/,[^,]*$/, '') },
+      links: { 11: (l) => l.replace(/,[^,\r]*(\r?)$/, '$1') },
     });
     const report = await loadAdminUnits(t.db, { dir: tmp });
     const at = (name: string, line: number) => report.problems.filter((p) => p.file === join(tmp, name) && p.line === line);
@@ -245,6 +256,23 @@ describe('loadAdminUnits without commune files', () => {
       expect(update.units).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
       expect(update.names).toMatchObject({ inserted: 1 });
       expect(update.problems).toEqual([{ file, line: 4, reason: expect.stringMatching(/province name "Thành phố Hà Nội" does not match province 77/) as unknown }]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('an alias taken out of the alias file stops matching; an alias of an unknown unit is reported', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'lgsp-aliases-'));
+    try {
+      const file = join(tmp, 'unit-aliases.csv');
+      await writeFile(file, 'alias,level,code,note\nTP.HCM,province,79,\nAtlantis,province,99,\n');
+      const report = await loadAdminUnits(t.db, { dir: null, aliasesFile: file });
+      expect(report.counts.admin_unit_name.removed).toBeGreaterThan(0);
+      expect(report.problems).toEqual([{ file, line: 3, reason: 'no province 99 is loaded; alias "Atlantis" not indexed' }]);
+      expect(await resolveUnit(t.db, 'HCMC', { asOf: '2025-08-01' })).toMatchObject({ ok: false, code: 'UNIT_NOT_FOUND' });
+      expect(await resolveUnit(t.db, 'TP.HCM', { asOf: '2025-08-01' })).toMatchObject({ ok: true, matchedBy: 'alias', unit: { code: '79' } });
+      expect((await loadAdminUnits(t.db, { dir: null })).counts.admin_unit_name).toMatchObject({ updated: 0, removed: 0 });
+      expect(await resolveUnit(t.db, 'HCMC', { asOf: '2025-08-01' })).toMatchObject({ ok: true, unit: { code: '79' } });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

@@ -72,6 +72,19 @@ describe('resolveUnit (as of a date)', () => {
   });
 
   it('a divided legacy commune lists the communes its area went to', async () => {
+    const r = await find('Phường Điện Biên', { asOf: after, within: 'Hà Nội' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toBe(
+        "'Phường Điện Biên' named commune 00019 Phường Điện Biên (Quận Ba Đình, Thành phố Hà Nội) until 2025-06-30; on 2025-08-01 its area is divided among " +
+          '00004 Phường Ba Đình (Thành phố Hà Nội), 00070 Phường Hoàn Kiếm (Thành phố Hà Nội), 00190 Phường Ô Chợ Dừa (Thành phố Hà Nội), 00226 Phường Văn Miếu - Quốc Tử Giám (Thành phố Hà Nội)',
+      );
+    }
+    // Without the prefix and the level, the name is the province Điện Biên.
+    expect(unitOf(await find('Điện Biên', { asOf: after }))).toBe('province 11 Tỉnh Điện Biên');
+  });
+
+  it('a merged legacy commune says which commune it is part of', async () => {
     const r = await find('Phường Phúc Xá', { asOf: after });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toBe("'Phường Phúc Xá' named commune 00001 Phường Phúc Xá (Quận Ba Đình, Thành phố Hà Nội) until 2025-06-30; on 2025-08-01 it is part of 00097 Phường Hồng Hà (Thành phố Hà Nội)");
@@ -88,6 +101,11 @@ describe('resolveUnit (as of a date)', () => {
     const brvt = await find('BR-VT', { asOf: after });
     expect(brvt.ok).toBe(false);
     if (!brvt.ok) expect(brvt.reason).toMatch(/named province 77 until 2025-06-30; on 2025-08-01 it is part of 79 Thành phố Hồ Chí Minh/);
+  });
+
+  it('English names of the GSO catalogue resolve; "Quan" in "Quan Bau Ward" is not the prefix Quận', async () => {
+    expect(await find('Vinh Phuc Commune', { asOf: before, within: 'Hà Nội' })).toMatchObject({ ok: true, unit: { code: '00006', name: 'Phường Vĩnh Phúc' } });
+    expect(await find('Quan Bau Ward', { asOf: before })).toMatchObject({ ok: true, unit: { code: '16670', name: 'Phường Quán Bàu' } });
   });
 
   it('an ambiguous commune name lists its candidates; within narrows it to one', async () => {

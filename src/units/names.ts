@@ -17,7 +17,10 @@ export interface NormalisedName extends NameKeys {
   readonly prefix: string | null;
   /** Level the prefix or suffix implies; null when it implies none ("Thành phố" is used at several levels). */
   readonly levelHint: LevelHint | null;
-  /** The keys with nothing removed: "Tinh Bien" typed without diacritics is the commune Tịnh Biên, not "Tỉnh Biên". */
+  /**
+   * The keys without removing a Vietnamese prefix (English suffixes still go): "Tinh Bien" typed without diacritics
+   * may be the commune Tịnh Biên, and the English "Quan Bau Ward" is Quán Bàu, not "Quận Bau".
+   */
   readonly unprefixed: NameKeys;
 }
 
@@ -48,6 +51,7 @@ const englishSuffixes: readonly Affix[] = [
   { words: ['commune'], hint: 'commune' },
   { words: ['ward'], hint: 'commune' },
   { words: ['township'], hint: 'commune' },
+  { words: ['precinct'], hint: 'commune' },
   { words: ['district'], hint: 'district' },
   { words: ['city'], hint: null },
   { words: ['town'], hint: null },
@@ -104,22 +108,22 @@ function toKeys(ws: readonly string[]): NameKeys {
 
 /** Keys of a name plus what its prefix said; a prefix (or suffix) is removed only when something remains. */
 export function normaliseName(text: string): NormalisedName {
-  const all = words(text);
-  let ws = all;
-  let prefix: string | null = null;
+  let ws = words(text);
   let levelHint: LevelHint | null = null;
+  const tail = englishSuffixes.find((s) => ws.length > s.words.length && matchesAt(ws, s, ws.length - s.words.length));
+  if (tail) {
+    levelHint = tail.hint;
+    ws = ws.slice(0, ws.length - tail.words.length);
+  }
+  const unprefixed = toKeys(ws);
+  let prefix: string | null = null;
   const head = prefixes.find((p) => ws.length > p.words.length && matchesAt(ws, p, 0));
   if (head) {
     prefix = ws.slice(0, head.words.length).join(' ');
-    levelHint = head.hint;
+    levelHint ??= head.hint;
     ws = ws.slice(head.words.length);
   }
-  const tail = englishSuffixes.find((s) => ws.length > s.words.length && matchesAt(ws, s, ws.length - s.words.length));
-  if (tail) {
-    levelHint ??= tail.hint;
-    ws = ws.slice(0, ws.length - tail.words.length);
-  }
-  return { ...toKeys(ws), prefix, levelHint, unprefixed: toKeys(all) };
+  return { ...toKeys(ws), prefix, levelHint, unprefixed };
 }
 
 /** The two index keys of a name. */

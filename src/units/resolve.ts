@@ -59,9 +59,12 @@ const inside = (u: UnitVersion, province: UnitVersion | null) => province === nu
 
 /** A commune's prefix is part of its name: "Phường Hồng Hà" is another unit than "Xã Hồng Hà". Folded; null if none. */
 function communePrefix(name: string): string | null {
-  const n = normaliseName(name);
-  return n.levelHint === 'commune' && n.prefix !== null ? foldDiacritics(n.prefix) : null;
+  const prefix = normaliseName(name).prefix;
+  const folded = prefix === null ? null : foldDiacritics(prefix);
+  return folded !== null && communePrefixes.has(folded) ? folded : null;
 }
+
+const communePrefixes = new Set(['xa', 'phuong', 'thi tran', 'dac khu']);
 
 const samePrefix = (u: UnitVersion, prefix: string | null) => prefix === null || u.level !== 'commune' || communePrefix(u.name) === prefix;
 
@@ -164,11 +167,10 @@ async function resolveCode(db: Db, code: string, scope: Scope): Promise<ResolveR
 async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: boolean): Promise<ResolveResult> {
   const name = normaliseName(text);
   if (name.exactKey === '') return notFound('the name is empty');
-  if (name.levelHint === 'district' && !explicitLevel) {
-    return notFound(`'${text}' names a district ("${name.prefix ?? ''}"): districts are not units here (they were abolished on 2025-07-01); name its province or commune`);
-  }
+  const district = name.levelHint === 'district' && !explicitLevel;
   const hinted: UnitLevel | null = scope.level ?? (name.levelHint === 'province' || name.levelHint === 'commune' ? name.levelHint : null);
-  const attempts = [{ keys: name as NameKeys, level: hinted, prefix: communePrefix(text) }];
+  const attempts: { keys: NameKeys; level: UnitLevel | null; prefix: string | null }[] = [];
+  if (!district) attempts.push({ keys: name, level: hinted, prefix: communePrefix(text) });
   // "Tinh Bien" typed without diacritics may be the commune Tịnh Biên rather than "Tỉnh Biên".
   if (name.unprefixed.exactKey !== name.exactKey) attempts.push({ keys: name.unprefixed, level: scope.level, prefix: null });
 
@@ -180,8 +182,12 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
     const result = pick(matches.filter((m) => samePrefix(m.unit, prefix)), { ...scope, level }, text);
     if (result) return result;
   }
+  if (district) {
+    return notFound(`'${text}' names a district ("${name.prefix ?? ''}"): districts are not units here (they were abolished on 2025-07-01); name its province or commune`);
+  }
   const clean = cleanName(text);
-  const heldBy = otherPrefix.length === 0 ? '' : `; on ${scope.asOf} the name is held by ${listLabels(otherPrefix.map(publicUnit))}, another unit (its prefix differs)`;
+  const held = [...new Map(otherPrefix.map((u) => [u.id, u])).values()];
+  const heldBy = held.length === 0 ? '' : `; on ${scope.asOf} the name is held by ${listLabels(held.map(publicUnit))}, another unit (its prefix differs)`;
 
   const related = scope.within ? await relatedProvinceIds(db, scope.within.id) : null;
   for (const { keys, level, prefix } of attempts) {
@@ -194,12 +200,12 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
       .filter((m) => m.tier === tier)
       .map((m) => m.unit)
       .sort((a, b) => levelRank[a.level] - levelRank[b.level] || a.code.localeCompare(b.code));
-    if (versions.length > 0) return notFound(`${await explainOtherDates(db, nameSubject(clean), versions, scope.asOf)}${heldBy}`, [...versions, ...otherPrefix]);
+    if (versions.length > 0) return notFound(`${await explainOtherDates(db, nameSubject(clean), versions, scope.asOf)}${heldBy}`, [...versions, ...held]);
   }
   const where = scope.within ? ` in ${unitLabel(scope.within)}` : '';
   return notFound(
     `no ${scope.level ?? hinted ?? 'unit'} named '${clean}'${where} on ${scope.asOf}, nor at any other date (looked up "${name.exactKey}", then "${name.asciiKey}" without diacritics)${heldBy}`,
-    otherPrefix,
+    held,
   );
 }
 

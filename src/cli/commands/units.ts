@@ -25,7 +25,8 @@ function parseDay(text: string): string {
 }
 
 function validity(u: ResolvedUnit): string {
-  return `valid ${u.validFrom ?? 'since before our records'} to ${u.validTo ?? 'today'}`;
+  const from = u.validFrom === null ? 'valid since before our records' : `valid from ${u.validFrom}`;
+  return u.validTo === null ? `${from}, still valid` : `${from} to ${u.validTo}`;
 }
 
 function describe(text: string, asOf: string, r: ResolveResult): string[] {

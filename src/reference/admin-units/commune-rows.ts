@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Db } from '../../warehouse/database.js';
 import type { UpsertCounts } from '../../warehouse/upsert.js';
-import { cleanName, nameKeys } from '../../units/names.js';
+import { cleanName, nameKeys, normaliseName } from '../../units/names.js';
 import { communeCode, provinceCode, uniqueBy, unitsOn } from './checks.js';
 import type { CsvRow } from './csv.js';
 import { writeNames, type UnitName } from './name-index.js';
@@ -45,6 +45,18 @@ function check(c: CommuneInput, kinds: readonly string[]): string | null {
 }
 
 /**
+ * The English name, when it is one: the GSO export also carries notes ("Cập nhật tên theo NQ1280/...") and names of
+ * other units ("Hoang Mai town" for Phường Quỳnh Thiện) in that column. Those are reported, not stored.
+ */
+function englishName(c: CommuneInput, file: string, line: number, problems: LoadProblem[]): string | null {
+  const en = cleanName(c.nameEn);
+  if (en === '') return null;
+  if (normaliseName(en).unprefixed.asciiKey === nameKeys(c.name).asciiKey) return en;
+  problems.push({ file, line, reason: `English name "${en}" does not match the name "${cleanName(c.name)}": not stored, not indexed (the commune itself is loaded)` });
+  return null;
+}
+
+/**
  * Checks commune rows, finds each one's province as of the validity interval (its end, or its start when open),
  * and writes the units and their official and English names.
  */
@@ -77,12 +89,12 @@ export async function loadCommuneRows<C extends string>(
       problems.push({ file, line: row.line, reason: `province name "${c.provinceName}" does not match province ${c.provinceCode} (${province.name}) on ${onDate}` });
       continue;
     }
-    const nameEn = cleanName(c.nameEn);
+    const nameEn = englishName(c, file, row.line, problems);
     accepted.push({
       row,
       unit: {
-        code: c.code, level: 'commune', name: cleanName(c.name), name_en: nameEn === '' ? null : nameEn, kind: cleanName(c.kind),
-        parent_id: province.id, district_code: c.districtCode, district_name: c.districtName === null ? null : cleanName(c.districtName),
+        code: c.code, level: 'commune', name: cleanName(c.name), name_en: nameEn, kind: cleanName(c.kind),
+        parent_id: province.id, district_code: c.districtCode, district_name: c.districtName === null || cleanName(c.districtName) === '' ? null : cleanName(c.districtName),
         valid_from: validFrom, valid_to: validTo, source: basename(file),
       },
     });

@@ -66,8 +66,9 @@ export async function loadAdminUnits(db: Db, options: LoadAdminUnitsOptions): Pr
 
     const a = await loadUnitAliases(trx, options.aliasesFile ?? defaultAliasesFile);
     names = addCounts(names, a.names);
+    const removed = a.names.removed;
     problems.push(...a.problems);
-    return { counts: { admin_unit: units, admin_unit_succession: successions, admin_unit_name: names }, problems, communesLoaded, notes };
+    return { counts: { admin_unit: units, admin_unit_succession: successions, admin_unit_name: { ...names, removed } }, problems, communesLoaded, notes };
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../warehouse/database.js';
 import type { AdminUnitNameTable } from '../../warehouse/schema.js';
 import { upsertRows, type UpsertCounts } from '../../warehouse/upsert.js';
-import { nameKeys } from '../../units/names.js';
+import { nameKeys, normaliseName } from '../../units/names.js';
 
 export type NameOrigin = AdminUnitNameTable['origin'];
 
@@ -17,7 +17,8 @@ const rank: Record<NameOrigin, number> = { official: 0, english: 1, alias: 2 };
 export function nameRows(names: readonly UnitName[]): AdminUnitNameTable[] {
   const rows = new Map<string, AdminUnitNameTable>();
   for (const n of names) {
-    const { exactKey, asciiKey } = nameKeys(n.name);
+    // English names are plain ascii: "Quan Bau Ward" must not lose "Quan" as if it were the prefix Quận.
+    const { exactKey, asciiKey } = n.origin === 'english' ? normaliseName(n.name).unprefixed : nameKeys(n.name);
     if (exactKey === '') continue;
     const id = `${n.unitId}|${exactKey}`;
     const seen = rows.get(id);

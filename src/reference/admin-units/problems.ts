@@ -8,7 +8,8 @@ export interface AdminUnitsReport {
   readonly counts: {
     readonly admin_unit: UpsertCounts;
     readonly admin_unit_succession: UpsertCounts;
-    readonly admin_unit_name: UpsertCounts;
+    /** `removed`: aliases no longer in config/unit-aliases.csv. */
+    readonly admin_unit_name: UpsertCounts & { readonly removed: number };
   };
   /** Rows that could not be used, with file and physical line; everything else loaded. */
   readonly problems: LoadProblem[];
