@@ -44,6 +44,13 @@ export class InvalidPeriodError extends LgspError {
   }
 }
 
+/** A day that is not a calendar date written YYYY-MM-DD. */
+export class InvalidDateError extends LgspError {
+  constructor(input: string) {
+    super('DATE_INVALID', `"${input}" is not a date: write it YYYY-MM-DD, e.g. 2025-08-01.`);
+  }
+}
+
 /** A name or code does not resolve to exactly one administrative unit on the given date. */
 export class UnitResolutionError extends LgspError {
   declare readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS';

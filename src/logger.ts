@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
@@ -32,7 +33,13 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Logs go to stderr so a command's stdout stays its result. JSON lines for machines; readable lines when a
+ * person watches the terminal.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { app: 'lgsp-connect' } };
-  return destination ? pino(options, destination) : pino(options, pino.destination(2));
+  if (destination) return pino(options, destination);
+  if (process.stderr.isTTY) return pino(options, PinoPretty({ destination: 2, sync: true, ignore: 'pid,hostname,app', translateTime: 'SYS:HH:MM:ss' }));
+  return pino(options, pino.destination(2));
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePeriod } from '../src/periods/period.js';
+import { ensurePeriods } from '../src/periods/store.js';
 import { runCli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -20,8 +22,36 @@ describe('lgsp CLI', () => {
     expect(r.stdout).toMatch(/Targets \(25\)/);
     expect(r.stdout).toMatch(/91 Tỉnh An Giang\s+DIGITAL_ECONOMY_SHARE\s+2030\s+>= 20\s+an-giang-plan-03-nq-cp/);
     expect(r.stdout).toMatch(/91 Tỉnh An Giang\s+DIGITAL_ECONOMY_SHARE\s+2030\s+>= 30\s+02-CTr\/TU/);
+    expect(r.stdout).toMatch(/"91"\s+on 2024-05-01: province 91 Tỉnh Kiên Giang/);
+    expect(r.stdout).toMatch(/"91"\s+on 2025-08-01: province 91 Tỉnh An Giang/);
+    expect(r.stdout).toMatch(/"An Giang"\s+on 2024-05-01: province 89 Tỉnh An Giang/);
     const units = await t.db.selectFrom('admin_unit').select(({ fn }) => ['level', fn.countAll<number>().as('n')]).groupBy('level').orderBy('level').execute();
     expect(units).toEqual([{ level: 'country', n: 1 }, { level: 'province', n: 97 }]);
+  });
+
+  it('query: a rolled-up value with its provenance, or why there is none (exit 1)', async () => {
+    const r = await runCli(['query', 'DIGITAL_ECONOMY_SHARE', '--unit', 'An Giang', '--period', '2024'], { DATABASE_URL: t.url });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DIGITAL_ECONOMY_SHARE for 91 Tỉnh An Giang in 2024: no value: no DIGITAL_ECONOMY_SHARE value for 91 Tỉnh An Giang \(from 2025-07-01\) or its 2 contributing units in 2024/);
+    const bad = await runCli(['query', 'HDI', '--unit', '91', '--period', '2024-13'], { DATABASE_URL: t.url });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/error \[PERIOD_INVALID\]: "2024-13" is not a period/);
+  });
+
+  it('query reproduces the document: An Giang (91) 2024 digital economy 6.11 from legacy 89 = 5.99 and 91 = 6.23', async () => {
+    await ensurePeriods(t.db, [parsePeriod('2024')]);
+    const legacy = await t.db.selectFrom('admin_unit').select(['id', 'code']).where('level', '=', 'province').where('valid_to', '=', '2025-06-30').where('code', 'in', ['89', '91']).execute();
+    const value = { '89': '5.99', '91': '6.23' } as Record<string, string>;
+    await t.db
+      .insertInto('observation')
+      .values(legacy.map((u) => ({ indicator_code: 'DIGITAL_ECONOMY_SHARE', unit_id: u.id, period_code: '2024', value: value[u.code] ?? '', status: 'final' as const, measure_unit: '% GRDP' })))
+      .execute();
+    const r = await runCli(['query', 'DIGITAL_ECONOMY_SHARE', '--unit', '91', '--period', '2024', '--as-of', '2025-08-01', '--json'], { DATABASE_URL: t.url });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { value: string; notes: string[]; inputs: { unitCode: string; value: string }[] };
+    expect(result.value).toBe('6.11');
+    expect(result.notes.join('\n')).toMatch(/unweighted mean of DIGITAL_ECONOMY_SHARE for 91 Tỉnh An Giang.*GRDP unknown/);
+    expect(result.inputs.map((i) => [i.unitCode, i.value])).toEqual([['89', '5.99'], ['91', '6.23']]);
   });
 
   it('a wrong setting stops start-up naming the variable (exit 78)', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/config/project-root.js';
 import { UnitResolutionError } from '../src/errors.js';
 import { loadAdminUnits } from '../src/reference/admin-units/index.js';
-import { InvalidAsOfDateError, requireUnit, resolveUnit, type ResolveOptions, type ResolveResult } from '../src/units/resolve.js';
+import { InvalidDateError } from '../src/errors.js';
+import { requireUnit, resolveUnit, type ResolveOptions, type ResolveResult } from '../src/units/resolve.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const dir = resolve(projectRoot, process.env.LGSP_ADMIN_UNITS_DIR ?? '../shared/data/admin-units');
@@ -159,6 +160,6 @@ describe('resolveUnit (as of a date)', () => {
     expect(err).toBeInstanceOf(UnitResolutionError);
     expect(err).toMatchObject({ code: 'UNIT_NOT_FOUND', message: expect.stringMatching(/part of 91 Tỉnh An Giang/) as unknown });
     await expect(requireUnit(t.db, 'Xã An Phú', { asOf: after })).rejects.toMatchObject({ code: 'UNIT_AMBIGUOUS' });
-    await expect(resolveUnit(t.db, '91', { asOf: '2025-02-30' })).rejects.toBeInstanceOf(InvalidAsOfDateError);
+    await expect(resolveUnit(t.db, '91', { asOf: '2025-02-30' })).rejects.toBeInstanceOf(InvalidDateError);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { LgspError, UnitResolutionError } from '../errors.js';
+import { requireIsoDate } from '../dates.js';
+import { UnitResolutionError } from '../errors.js';
 import { endsOn, parsePeriod } from '../periods/period.js';
 import type { Db } from '../warehouse/database.js';
 import { loadContributors } from './contributors.js';
@@ -39,8 +40,6 @@ export async function aggregate(db: Db, query: AggregateQuery): Promise<Aggregat
   return 'reason' in computed ? { ...base, value: null, reason: computed.reason } : { ...base, value: computed.value };
 }
 
-const isoDate = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
 /**
  * Like `aggregate`, naming the unit by code. Codes are reused (91 is Kiên Giang until 2025-06-30, the merged
  * An Giang after), so the version is the one valid on the period's last day, or on `asOf` when given: a
@@ -55,7 +54,7 @@ export async function aggregateByCode(db: Db, query: AggregateByCodeQuery): Prom
 
 /** The id of the version of `code` valid on `date`; throws UnitResolutionError when none or several match. */
 export async function resolveUnitVersion(db: Db, code: string, date: string, level?: AggregateByCodeQuery['level']): Promise<number> {
-  if (!isoDate.test(date)) throw new LgspError('DATE_INVALID', `"${date}" is not a date: use YYYY-MM-DD, e.g. 2025-07-01.`);
+  requireIsoDate(date);
   let q = db
     .selectFrom('admin_unit')
     .select(['id', 'level', 'name'])

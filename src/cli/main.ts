@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerCatalogueCommand } from './commands/catalogue.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerQueryCommand } from './commands/query.js';
 import { registerReferenceCommands } from './commands/reference.js';
 import { registerUnitsCommands } from './commands/units.js';
 
@@ -15,5 +16,6 @@ registerMigrateCommand(program);
 registerReferenceCommands(program);
 registerUnitsCommands(program);
 registerCatalogueCommand(program);
+registerQueryCommand(program);
 
 await program.parseAsync(process.argv);

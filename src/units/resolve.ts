@@ -1,4 +1,5 @@
-import { LgspError, UnitResolutionError } from '../errors.js';
+import { requireIsoDate } from '../dates.js';
+import { UnitResolutionError } from '../errors.js';
 import type { Db } from '../warehouse/database.js';
 import type { UnitLevel } from '../warehouse/schema.js';
 import { cleanName, foldDiacritics, normaliseName, type NameKeys } from './names.js';
@@ -22,17 +23,6 @@ export interface ResolveOptions {
   readonly within?: string;
 }
 
-/** The as-of date is not a calendar date. */
-export class InvalidAsOfDateError extends LgspError {
-  constructor(input: string) {
-    super('DATE_INVALID', `"${input}" is not a date: resolution is always as of a day, written YYYY-MM-DD (e.g. 2025-08-01).`);
-  }
-}
-
-function isDate(text: string): boolean {
-  const d = new Date(`${text}T00:00:00Z`);
-  return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
 
 const notFound = (reason: string, candidates: readonly UnitVersion[] = []): ResolveResult =>
   ({ ok: false, code: 'UNIT_NOT_FOUND', reason, candidates: candidates.map(publicUnit) });
@@ -216,7 +206,7 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
  * UNIT_NOT_FOUND with what became of it (or where it came from), from the succession table.
  */
 export async function resolveUnit(db: Db, text: string, options: ResolveOptions): Promise<ResolveResult> {
-  if (!isDate(options.asOf)) throw new InvalidAsOfDateError(options.asOf);
+  requireIsoDate(options.asOf);
   let within: UnitVersion | null = null;
   if (options.within !== undefined) {
     const w = await resolveUnit(db, options.within, { asOf: options.asOf, level: 'province' });

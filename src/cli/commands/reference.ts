@@ -22,7 +22,7 @@ export function printLoadReport(ctx: CliContext, report: ReferenceLoadReport): v
   ctx.print(renderTable(['reference data', 'inserted', 'updated', 'unchanged', 'removed'], rows));
   for (const note of report.adminUnits.notes) ctx.print(`note: ${note}`);
   if (report.problems.length > 0) {
-    ctx.print(`\n${report.problems.length} row(s) could not be used and were skipped (the rest loaded):`);
+    ctx.print(`\n${report.problems.length} problem(s) in the input; each says what was skipped, everything else loaded:`);
     for (const p of report.problems.slice(0, shownProblems)) ctx.print(`  ${formatProblem(p)}`);
     if (report.problems.length > shownProblems) ctx.print(`  ... and ${report.problems.length - shownProblems} more (--json lists them all)`);
   }

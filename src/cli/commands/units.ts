@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { isIsoDate, today } from '../../dates.js';
 import { resolveUnit, unitLabel, type ResolvedUnit, type ResolveOptions, type ResolveResult } from '../../units/resolve.js';
 import { ExitCode, withContext, type CliContext } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -10,17 +11,8 @@ interface ResolveFlags {
   json?: boolean;
 }
 
-/** Today in the local time zone: the operators' calendar day, not UTC's. */
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function parseDay(text: string): string {
-  const d = new Date(`${text}T00:00:00Z`);
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
-    throw new InvalidArgumentError('expected a date YYYY-MM-DD, e.g. 2025-08-01');
-  }
+export function parseDay(text: string): string {
+  if (!isIsoDate(text)) throw new InvalidArgumentError('expected a date YYYY-MM-DD, e.g. 2025-08-01');
   return text;
 }
 

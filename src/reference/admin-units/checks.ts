@@ -8,18 +8,6 @@ export const provinceCode = /^[0-9]{2}$/;
 export const communeCode = /^[0-9]{5}$/;
 export const districtCode = /^[0-9]{3}$/;
 
-/** A real calendar date written YYYY-MM-DD. */
-export function isDate(text: string): boolean {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 export interface UnitOnDate {
   readonly id: number;

@@ -1,6 +1,6 @@
 import type { Db } from '../../warehouse/database.js';
 import { ReferenceDataError } from '../../errors.js';
-import { isDate } from './checks.js';
+import { isIsoDate as isDate } from '../../dates.js';
 import { loadCommuneRows, type CommuneReport } from './commune-rows.js';
 import { readCsv } from './csv.js';
 

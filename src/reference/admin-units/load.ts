@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Db } from '../../warehouse/database.js';
 import { addCounts } from '../../warehouse/upsert.js';
 import { loadUnitAliases, defaultAliasesFile } from './aliases.js';
-import { addDays } from './checks.js';
+import { addDays } from '../../dates.js';
 import { communes2025File, loadCurrentCommunes, reformDate } from './communes-2025.js';
 import { importGsoCatalogue, legacyCatalogueFile } from './gso-catalogue.js';
 import type { AdminUnitsReport, LoadProblem } from './problems.js';

@@ -3,7 +3,8 @@ import type { Db } from '../../warehouse/database.js';
 import type { Insertable } from 'kysely';
 import type { AdminUnitSuccessionTable } from '../../warehouse/schema.js';
 import { upsertRows, type UpsertCounts } from '../../warehouse/upsert.js';
-import { addDays, communeCode, provinceCode, uniqueBy, unitsOn } from './checks.js';
+import { addDays } from '../../dates.js';
+import { communeCode, provinceCode, uniqueBy, unitsOn } from './checks.js';
 import { readCsv, type CsvRow } from './csv.js';
 import type { LoadProblem } from './problems.js';
 
