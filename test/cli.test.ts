@@ -54,6 +54,12 @@ describe('lgsp CLI', () => {
     expect(result.inputs.map((i) => [i.unitCode, i.value])).toEqual([['89', '5.99'], ['91', '6.23']]);
   });
 
+  it('bad usage exits 2 and says what is wrong', async () => {
+    const r = await runCli(['query', 'HDI', '--period', '2024'], { DATABASE_URL: t.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/required option '--unit <unit>' not specified/);
+  });
+
   it('a wrong setting stops start-up naming the variable (exit 78)', async () => {
     const r = await runCli(['catalogue'], { DATABASE_URL: t.url, LOG_LEVEL: 'loud' });
     expect(r.code).toBe(78);

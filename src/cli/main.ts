@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { ExitCode } from './context.js';
 import { registerCatalogueCommand } from './commands/catalogue.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -9,7 +10,11 @@ import { registerUnitsCommands } from './commands/units.js';
 
 const program = new Command('lgsp')
   .description('lgsp-connect: Resolution 57 indicators from the provincial LGSP sources into one warehouse')
-  .showHelpAfterError('(run `lgsp --help` for the commands)');
+  .showHelpAfterError('(run `lgsp --help` for the commands)')
+  // Set before the subcommands are added, so they inherit it: bad usage exits 2, not commander's 1.
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+  });
 
 registerDemoCommand(program);
 registerMigrateCommand(program);
