@@ -62,3 +62,16 @@ export class NotFoundError extends LgspError {
     super('NOT_FOUND', `${what} "${id}" does not exist. ${hint}`);
   }
 }
+
+/**
+ * A source system failed us. `permanent` errors (bad credentials, a request the source refuses) fail a sync
+ * at once without retries; the others (network, 429, 5xx after the client's own retries) are retried later.
+ */
+export class SourceError extends LgspError {
+  readonly permanent: boolean;
+
+  constructor(code: string, message: string, options: { permanent: boolean; cause?: unknown }) {
+    super(code, message, { cause: options.cause });
+    this.permanent = options.permanent;
+  }
+}

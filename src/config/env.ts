@@ -18,6 +18,11 @@ export const envSchema = z.object({
     .default('info'),
   /** Folder with the commune files of ../shared/data/admin-units; relative paths are taken from the project root. */
   LGSP_ADMIN_UNITS_DIR: z.string().min(1, 'expected a folder path').default('../shared/data/admin-units'),
+  /** Extra connector modules for the workers, comma-separated paths (each default-exports a connector). */
+  LGSP_CONNECTOR_MODULES: z.string().default(''),
+  LGSP_SYNC_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of concurrent syncs per worker process' }).int().min(1).max(64).default(2),
+  LGSP_JOB_LOCK_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1000).default(30_000),
+  LGSP_STALLED_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(500).default(15_000),
 });
 
 export interface AppConfig {
@@ -25,6 +30,8 @@ export interface AppConfig {
   readonly redisUrl: string;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly adminUnitsDir: string;
+  readonly connectorModules: readonly string[];
+  readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
 }
 
 /** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
@@ -45,5 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     adminUnitsDir: isAbsolute(e.LGSP_ADMIN_UNITS_DIR) ? e.LGSP_ADMIN_UNITS_DIR : resolve(projectRoot, e.LGSP_ADMIN_UNITS_DIR),
+    connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
+    worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
   };
 }

@@ -149,6 +149,7 @@ export interface RawRecordTable {
   source_key: string;
   content_hash: Buffer;
   payload: Json<unknown>;
+  location: Json<Record<string, unknown>> | null;
   fetched_at: Generated<Timestamp>;
   sync_run_id: number;
 }
@@ -223,9 +224,45 @@ export interface Database {
   observation: ObservationTable;
   observation_revision: ObservationRevisionTable;
   outbox_event: OutboxEventTable;
+  source_record: SourceRecordTable;
+  observation_contribution: ObservationContributionTable;
+  sync_run_stream: SyncRunStreamTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;
 export type AdminUnit = Selectable<AdminUnitTable>;
 export type NewAdminUnit = Insertable<AdminUnitTable>;
 export type Observation = Selectable<ObservationTable>;
+
+export interface SourceRecordTable {
+  connection_id: string;
+  stream: string;
+  source_key: string;
+  content_hash: Buffer;
+  raw_record_id: number;
+  scope: string | null;
+  seen_run_id: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ObservationContributionTable {
+  connection_id: string;
+  stream: string;
+  source_key: string;
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  value: Numeric;
+  status: ObservationStatus;
+  raw_record_id: number;
+  sync_run_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SyncRunStreamTable {
+  sync_run_id: number;
+  stream: string;
+  cursor: Json<unknown> | null;
+  done: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+}

@@ -1,0 +1,93 @@
+import { STATUS_CODES } from 'node:http';
+import { SourceError } from '../../errors.js';
+
+/** Stable codes of the SourceErrors the HTTP client throws. */
+export const HttpErrorCode = {
+  /** Network errors, timeouts, 408/429/5xx after the last retry, or a stream broken mid-body. Not permanent. */
+  unavailable: 'SOURCE_UNAVAILABLE',
+  /** Credentials refused (token endpoint, 401 after one token refresh, 401/403 with an API key). Permanent. */
+  authFailed: 'SOURCE_AUTH_FAILED',
+  /** Any other 4xx (and unexpected 3xx): the request is wrong. Permanent. */
+  requestRejected: 'SOURCE_REQUEST_REJECTED',
+  /** A 2xx whose body is not JSON, or a token response without an access token. Permanent. */
+  responseInvalid: 'SOURCE_RESPONSE_INVALID',
+  /** The request cannot be sent at all (malformed URL, too many redirects). Permanent. */
+  requestInvalid: 'SOURCE_REQUEST_INVALID',
+  /** The client's or the call's AbortSignal fired. Not permanent: nothing is wrong with the source. */
+  aborted: 'SOURCE_REQUEST_ABORTED',
+} as const;
+
+export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
+
+/** Who asked what, for messages: `Connection "dvc-91": GET /api/v1/x at https://gw.example`. */
+export interface RequestLabel {
+  readonly connectionId: string;
+  readonly method: string;
+  /** Path and query, secrets already redacted. */
+  readonly path: string;
+  /** Scheme, host and port only (never user info). */
+  readonly origin: string;
+}
+
+export function describeRequest(label: RequestLabel): string {
+  return `Connection "${label.connectionId}": ${label.method} ${label.path} at ${label.origin}`;
+}
+
+export function describeStatus(status: number): string {
+  const text = STATUS_CODES[status];
+  return text === undefined ? `HTTP ${status}` : `HTTP ${status} ${text}`;
+}
+
+/** What went wrong on the last attempt, in words: 'HTTP 503 Service Unavailable', 'connection reset (ECONNRESET)'. */
+export type FailureSummary = string;
+
+export function unavailableError(label: RequestLabel, attempts: number, last: FailureSummary, cause: unknown): SourceError {
+  return new SourceError(
+    HttpErrorCode.unavailable,
+    `${describeRequest(label)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${last}. ` +
+      `The source is down, overloaded or unreachable: the sync will be retried later. If this persists, check that ` +
+      `${label.origin} is reachable from this machine (gateway, VPN, firewall) and ask the source's operator whether it is up.`,
+    { permanent: false, cause },
+  );
+}
+
+export function streamBrokenError(label: RequestLabel, bytes: number, what: string, cause: unknown): SourceError {
+  return new SourceError(
+    HttpErrorCode.unavailable,
+    `${describeRequest(label)}: the download broke after ${bytes} bytes (${what}). ` +
+      `Nothing of it may be used: restart the download from the beginning; the sync will be retried later if this persists.`,
+    { permanent: false, cause },
+  );
+}
+
+export function authFailedError(label: RequestLabel, what: string, hint: string, cause?: unknown): SourceError {
+  return new SourceError(HttpErrorCode.authFailed, `${describeRequest(label)}: ${what}. ${hint}`, { permanent: true, cause });
+}
+
+export function rejectedError(label: RequestLabel, status: number, excerpt: string, hint: string): SourceError {
+  const body = excerpt === '' ? 'an empty body' : `"${excerpt}"`;
+  return new SourceError(
+    HttpErrorCode.requestRejected,
+    `${describeRequest(label)} was rejected with ${describeStatus(status)} and ${body}. Retrying will not help. ${hint}`,
+    { permanent: true },
+  );
+}
+
+export function responseInvalidError(label: RequestLabel, what: string, hint: string, cause?: unknown): SourceError {
+  return new SourceError(HttpErrorCode.responseInvalid, `${describeRequest(label)}: ${what}. ${hint}`, { permanent: true, cause });
+}
+
+export function requestInvalidError(label: RequestLabel, what: string, cause: unknown): SourceError {
+  return new SourceError(
+    HttpErrorCode.requestInvalid,
+    `${describeRequest(label)} could not be sent: ${what}. Check the connection's base URL and the connector's paths.`,
+    { permanent: true, cause },
+  );
+}
+
+export function abortedError(label: RequestLabel, reason: unknown): SourceError {
+  return new SourceError(HttpErrorCode.aborted, `${describeRequest(label)} was aborted by its caller (the sync was cancelled or is shutting down).`, {
+    permanent: false,
+    cause: reason,
+  });
+}

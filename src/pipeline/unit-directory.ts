@@ -1,0 +1,69 @@
+import type { UnitReference } from '../connector-sdk/types.js';
+import { isIsoDate } from '../dates.js';
+import { resolveUnit } from '../units/resolve.js';
+import type { Db } from '../warehouse/database.js';
+import type { UnitLevel } from '../warehouse/schema.js';
+
+interface Version {
+  readonly id: number;
+  readonly level: UnitLevel;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+}
+
+export type UnitLookup = { readonly unitId: number } | { readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS' | 'DATE_INVALID'; readonly reason: string };
+
+/**
+ * Resolves normalisers' unit references for one sync. Codes are answered from all unit versions held in memory
+ * (a few thousand rows: one query per run instead of one per record); names go through the resolver, cached.
+ */
+export class UnitDirectory {
+  private readonly names = new Map<string, UnitLookup>();
+
+  private constructor(
+    private readonly db: Db,
+    private readonly byCode: ReadonlyMap<string, readonly Version[]>,
+  ) {}
+
+  static async load(db: Db): Promise<UnitDirectory> {
+    const rows = await db.selectFrom('admin_unit').select(['id', 'code', 'level', 'valid_from', 'valid_to']).execute();
+    const byCode = new Map<string, Version[]>();
+    for (const r of rows) {
+      const list = byCode.get(r.code) ?? [];
+      list.push({ id: r.id, level: r.level, validFrom: r.valid_from, validTo: r.valid_to });
+      byCode.set(r.code, list);
+    }
+    return new UnitDirectory(db, byCode);
+  }
+
+  async lookup(ref: UnitReference): Promise<UnitLookup> {
+    if (!isIsoDate(ref.asOf)) return { code: 'DATE_INVALID', reason: `unit as-of date "${ref.asOf}" is not a date (YYYY-MM-DD)` };
+    if (ref.code !== undefined) return this.byCodeOn(ref.code.trim(), ref.asOf, ref.level);
+    if (ref.name !== undefined) return this.byName(ref.name, ref.asOf, ref.level);
+    return { code: 'UNIT_NOT_FOUND', reason: 'the record names no administrative unit (neither code nor name)' };
+  }
+
+  private byCodeOn(code: string, day: string, level: UnitLevel | undefined): UnitLookup {
+    const inferred = level ?? (code.length === 2 ? 'province' : code.length === 5 ? 'commune' : undefined);
+    const versions = (this.byCode.get(code) ?? []).filter((v) => inferred === undefined || v.level === inferred);
+    const valid = versions.filter((v) => (v.validFrom === null || v.validFrom <= day) && (v.validTo === null || day <= v.validTo));
+    const [only, second] = valid;
+    if (only && !second) return { unitId: only.id };
+    if (second) return { code: 'UNIT_AMBIGUOUS', reason: `code ${code} names several units on ${day}: give the level` };
+    if (versions.length > 0) {
+      const spans = versions.map((v) => `${v.validFrom ?? '…'} to ${v.validTo ?? 'now'}`).join(', ');
+      return { code: 'UNIT_NOT_FOUND', reason: `${inferred ?? 'unit'} code ${code} is not valid on ${day} (valid ${spans}); legacy codes belong to periods before 2025-07-01` };
+    }
+    return { code: 'UNIT_NOT_FOUND', reason: `no ${inferred ?? 'unit'} has code ${code}; check the code against \`lgsp units resolve ${code}\`` };
+  }
+
+  private async byName(name: string, day: string, level: UnitLevel | undefined): Promise<UnitLookup> {
+    const key = `${name}|${level ?? ''}|${day}`;
+    const known = this.names.get(key);
+    if (known) return known;
+    const r = await resolveUnit(this.db, name, { asOf: day, ...(level ? { level } : {}) });
+    const result: UnitLookup = r.ok ? { unitId: r.unit.id } : { code: r.code, reason: r.reason };
+    this.names.set(key, result);
+    return result;
+  }
+}

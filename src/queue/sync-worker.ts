@@ -1,0 +1,40 @@
+import { Worker } from 'bullmq';
+import type { SyncDeps } from '../pipeline/run-sync.js';
+import { processSyncJob, type SyncJobResult } from './sync-job.js';
+import { syncQueueName, type SyncJobData } from './sync-queue.js';
+
+export interface SyncWorkerOptions {
+  readonly redisUrl: string;
+  readonly concurrency: number;
+  /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+}
+
+export interface SyncWorker {
+  readonly worker: Worker<SyncJobData, SyncJobResult>;
+  /** Stops taking jobs, lets the current pages commit (their runs resume later), then closes. */
+  shutdown(): Promise<void>;
+}
+
+/** A thin BullMQ entry over `processSyncJob`. Several processes may run it against the same queue. */
+export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
+  const stopping = new AbortController();
+  const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, (job, token) => processSyncJob(job, token, deps, stopping.signal), {
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs,
+    // A run killed mid-page is resumed from its cursor: being stalled is not a reason to give up on it.
+    maxStalledCount: 10,
+  });
+  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'));
+  worker.on('error', (error) => deps.logger.error({ err: error.message }, 'sync worker error'));
+  return {
+    worker,
+    async shutdown() {
+      stopping.abort();
+      await worker.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Contribution } from '../pipeline/normalise.js';
+import { ensurePeriods } from '../periods/store.js';
+import type { Db } from './database.js';
+import type { StreamRef } from './source-records.js';
+
+/** The identity of an observation: indicator x unit version x period. */
+export interface ObservationKey {
+  readonly indicator: string;
+  readonly unitId: number;
+  readonly period: string;
+}
+
+type KeyRow = { indicator_code: string; unit_id: number; period_code: string };
+const toKey = (r: KeyRow): ObservationKey => ({ indicator: r.indicator_code, unitId: r.unit_id, period: r.period_code });
+
+/**
+ * Replaces what the given records contribute with `contributions` (their new figures; none for a record that no
+ * longer feeds any observation). Returns every observation key whose contributions may have changed.
+ */
+export async function replaceContributions(db: Db, ref: StreamRef, sourceKeys: readonly string[], contributions: readonly Contribution[]): Promise<ObservationKey[]> {
+  if (sourceKeys.length === 0) return [];
+  const removed = await sql<KeyRow>`
+    delete from observation_contribution
+    where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = any(${sourceKeys}::text[])
+    returning indicator_code, unit_id, period_code`.execute(db);
+  if (contributions.length > 0) {
+    await ensurePeriods(db, contributions.map((c) => c.period));
+    await sql`
+      insert into observation_contribution
+        (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
+      select ${ref.connectionId}, ${ref.stream}, k, i, u, p, v, s, r, ${ref.runId}
+      from unnest(${contributions.map((c) => c.sourceKey)}::text[], ${contributions.map((c) => c.indicator)}::text[],
+                  ${contributions.map((c) => c.unitId)}::bigint[], ${contributions.map((c) => c.period.code)}::text[],
+                  ${contributions.map((c) => c.value)}::numeric[], ${contributions.map((c) => c.status)}::text[],
+                  ${contributions.map((c) => c.rawRecordId)}::bigint[]) as c(k, i, u, p, v, s, r)`.execute(db);
+  }
+  return [...removed.rows.map(toKey), ...contributions.map((c) => ({ indicator: c.indicator, unitId: c.unitId, period: c.period.code }))];
+}
+
+/**
+ * A page that carries a scope in full (a month's file) withdraws the scope's records it no longer has:
+ * records of the scope not seen by this run lose their contributions. Returns the observation keys touched.
+ */
+export async function withdrawAbsentRecords(db: Db, ref: StreamRef, scopes: readonly string[]): Promise<{ keys: ObservationKey[]; records: number }> {
+  if (scopes.length === 0) return { keys: [], records: 0 };
+  const gone = await sql<{ source_key: string }>`
+    delete from source_record
+    where connection_id = ${ref.connectionId} and stream = ${ref.stream} and scope = any(${scopes}::text[])
+      and seen_run_id is distinct from ${ref.runId}
+    returning source_key`.execute(db);
+  if (gone.rows.length === 0) return { keys: [], records: 0 };
+  const removed = await sql<KeyRow>`
+    delete from observation_contribution
+    where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = any(${gone.rows.map((r) => r.source_key)}::text[])
+    returning indicator_code, unit_id, period_code`.execute(db);
+  return { keys: removed.rows.map(toKey), records: gone.rows.length };
+}

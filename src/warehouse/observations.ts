@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { ObservationKey } from './contributions.js';
+import type { Db } from './database.js';
+import type { StreamRef } from './source-records.js';
+
+export interface ObservationChanges {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly removed: number;
+  readonly unchanged: number;
+  /** Outbox events written with the changes, in the same transaction. */
+  readonly events: number;
+}
+
+export const observationChangedEvent = 'vn.lgsp.observation.changed.v1';
+export const observationRemovedEvent = 'vn.lgsp.observation.removed.v1';
+
+function uniqueKeys(keys: readonly ObservationKey[]): ObservationKey[] {
+  const seen = new Map<string, ObservationKey>();
+  for (const k of keys) seen.set(`${k.indicator}|${k.unitId}|${k.period}`, k);
+  return [...seen.values()];
+}
+
+/**
+ * Recomputes the observations of `keys` from their contributions and writes, in one statement, only what
+ * changed: the observation, its revision (old and new value, run) and its outbox event.
+ *
+ * - value: the sum of the contributions of one connection. If two connections feed the same key, the one whose
+ *   contributions changed last wins (a later report supersedes an earlier one) and provenance names it.
+ * - status: the weakest of the contributions (estimated < provisional < final).
+ * - no contributions left: the observation is removed, with a revision and a `removed` event.
+ */
+export async function applyObservationChanges(db: Db, ref: StreamRef, keys: readonly ObservationKey[]): Promise<ObservationChanges> {
+  const unique = uniqueKeys(keys);
+  if (unique.length === 0) return { inserted: 0, updated: 0, removed: 0, unchanged: 0, events: 0 };
+  const result = await sql<{ change: 'insert' | 'update' | 'remove'; n: number }>`
+    with touched (indicator_code, unit_id, period_code) as (
+      select * from unnest(${unique.map((k) => k.indicator)}::text[], ${unique.map((k) => k.unitId)}::bigint[], ${unique.map((k) => k.period)}::text[])
+    ),
+    per_connection as (
+      select c.indicator_code, c.unit_id, c.period_code, c.connection_id,
+             sum(c.value) as value,
+             max(case c.status when 'estimated' then 3 when 'provisional' then 2 else 1 end) as weakness,
+             max(c.updated_at) as changed_at,
+             array_agg(distinct c.raw_record_id order by c.raw_record_id) as raw_record_ids
+      from observation_contribution c
+      join touched t using (indicator_code, unit_id, period_code)
+      group by c.indicator_code, c.unit_id, c.period_code, c.connection_id
+    ),
+    desired as (
+      select distinct on (indicator_code, unit_id, period_code)
+             indicator_code, unit_id, period_code, connection_id, value, raw_record_ids,
+             (array['final', 'provisional', 'estimated'])[weakness] as status
+      from per_connection
+      order by indicator_code, unit_id, period_code, changed_at desc, connection_id
+    ),
+    previous as (
+      select o.indicator_code, o.unit_id, o.period_code, o.value, o.status
+      from observation o join touched t using (indicator_code, unit_id, period_code)
+    ),
+    upserted as (
+      insert into observation (indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, sync_run_id, raw_record_ids)
+      select d.indicator_code, d.unit_id, d.period_code, d.value, d.status, i.measure_unit, d.connection_id, ${ref.runId}, d.raw_record_ids
+      from desired d join indicator i on i.code = d.indicator_code
+      on conflict (indicator_code, unit_id, period_code) do update
+        set value = excluded.value, status = excluded.status, connection_id = excluded.connection_id,
+            sync_run_id = excluded.sync_run_id, raw_record_ids = excluded.raw_record_ids, updated_at = now()
+        where (observation.value, observation.status) is distinct from (excluded.value, excluded.status)
+      returning indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, (xmax = 0) as inserted
+    ),
+    removed as (
+      delete from observation o
+      using touched t
+      where o.indicator_code = t.indicator_code and o.unit_id = t.unit_id and o.period_code = t.period_code
+        and not exists (select 1 from desired d where d.indicator_code = t.indicator_code and d.unit_id = t.unit_id and d.period_code = t.period_code)
+      returning o.indicator_code, o.unit_id, o.period_code, o.value, o.status, o.measure_unit, o.connection_id
+    ),
+    changes as (
+      select u.indicator_code, u.unit_id, u.period_code, case when u.inserted then 'insert' else 'update' end as change,
+             p.value as old_value, u.value as new_value, p.status as old_status, u.status as new_status, u.measure_unit, u.connection_id
+      from upserted u left join previous p using (indicator_code, unit_id, period_code)
+      union all
+      select r.indicator_code, r.unit_id, r.period_code, 'remove', r.value, null, r.status, null, r.measure_unit, r.connection_id
+      from removed r
+    ),
+    revisions as (
+      insert into observation_revision (indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, sync_run_id)
+      select indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, ${ref.runId}
+      from changes
+    ),
+    events as (
+      insert into outbox_event (type, subject, data)
+      select case when c.change = 'remove' then ${observationRemovedEvent} else ${observationChangedEvent} end,
+             c.indicator_code || '/' || u.code || '/' || c.period_code,
+             jsonb_build_object(
+               'indicator', c.indicator_code, 'unit', jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name, 'level', u.level),
+               'period', c.period_code, 'change', c.change,
+               'value', c.new_value::text, 'previousValue', c.old_value::text,
+               'status', c.new_status, 'previousStatus', c.old_status, 'unitOfMeasure', c.measure_unit,
+               'connectionId', c.connection_id, 'runId', ${ref.runId}::bigint)
+      from changes c join admin_unit u on u.id = c.unit_id
+      order by c.indicator_code, u.code, c.period_code
+    )
+    select change, count(*)::int as n from changes group by change`.execute(db);
+  const count = (c: string) => result.rows.find((r) => r.change === c)?.n ?? 0;
+  const inserted = count('insert');
+  const updated = count('update');
+  const removed = count('remove');
+  const changed = inserted + updated + removed;
+  return { inserted, updated, removed, unchanged: unique.length - changed, events: changed };
+}

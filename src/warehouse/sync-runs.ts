@@ -1,0 +1,134 @@
+import { sql, type Selectable } from 'kysely';
+import type { Json } from '../connector-sdk/types.js';
+import { LgspError, SourceError } from '../errors.js';
+import type { Db } from './database.js';
+import type { SyncMode, SyncRunTable } from './schema.js';
+
+export type SyncRun = Selectable<SyncRunTable>;
+
+export const syncCompletedEvent = 'vn.lgsp.sync.completed.v1';
+export const syncFailedEvent = 'vn.lgsp.sync.failed.v1';
+
+/** What one page (or one run) did; added to the run's counters in the page's transaction. */
+export interface RunCounts {
+  records_fetched: number;
+  records_landed: number;
+  records_unchanged: number;
+  records_rejected: number;
+  observations_inserted: number;
+  observations_updated: number;
+  observations_removed: number;
+  observations_unchanged: number;
+  events_written: number;
+}
+
+export const zeroCounts = (): RunCounts => ({
+  records_fetched: 0, records_landed: 0, records_unchanged: 0, records_rejected: 0,
+  observations_inserted: 0, observations_updated: 0, observations_removed: 0, observations_unchanged: 0, events_written: 0,
+});
+
+export function sumCounts(a: RunCounts, b: RunCounts): RunCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof RunCounts)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+export interface RunRequest {
+  readonly connectionId: string;
+  readonly mode: SyncMode;
+  readonly params?: Readonly<Record<string, Json>>;
+  readonly replayOf?: number;
+}
+
+/**
+ * Queues a run, unless the connection already has one queued or running: then that run is returned and
+ * `joined` is true (one sync per connection at a time; a partial unique index enforces it).
+ */
+export async function createRun(db: Db, request: RunRequest): Promise<{ run: SyncRun; joined: boolean }> {
+  const inserted = await sql<SyncRun>`
+    insert into sync_run (connection_id, mode, params, replay_of)
+    values (${request.connectionId}, ${request.mode}, ${JSON.stringify(request.params ?? {})}::jsonb, ${request.replayOf ?? null})
+    on conflict (connection_id) where status in ('queued', 'running') do nothing
+    returning *`.execute(db);
+  const [run] = inserted.rows;
+  if (run) return { run, joined: false };
+  const active = await db.selectFrom('sync_run').selectAll().where('connection_id', '=', request.connectionId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  if (!active) return createRun(db, request); // it finished in between: try again
+  return { run: active, joined: true };
+}
+
+export async function getRun(db: Db, runId: number): Promise<SyncRun | undefined> {
+  return db.selectFrom('sync_run').selectAll().where('id', '=', runId).executeTakeFirst();
+}
+
+export async function setRunJob(db: Db, runId: number, jobId: string): Promise<void> {
+  await db.updateTable('sync_run').set({ job_id: jobId }).where('id', '=', runId).execute();
+}
+
+/** Marks the run running (again, after an interruption: its start and first cursor stay). */
+export async function startRun(db: Db, runId: number, cursorBefore: Json): Promise<void> {
+  await sql`update sync_run set status = 'running', started_at = coalesce(started_at, now()),
+      cursor_before = coalesce(cursor_before, ${JSON.stringify(cursorBefore)}::jsonb), error = null
+    where id = ${runId}`.execute(db);
+}
+
+export async function addRunCounts(db: Db, runId: number, c: RunCounts): Promise<void> {
+  await sql`update sync_run set
+      records_fetched = records_fetched + ${c.records_fetched}, records_landed = records_landed + ${c.records_landed},
+      records_unchanged = records_unchanged + ${c.records_unchanged}, records_rejected = records_rejected + ${c.records_rejected},
+      observations_inserted = observations_inserted + ${c.observations_inserted},
+      observations_updated = observations_updated + ${c.observations_updated},
+      observations_removed = observations_removed + ${c.observations_removed},
+      observations_unchanged = observations_unchanged + ${c.observations_unchanged},
+      events_written = events_written + ${c.events_written}
+    where id = ${runId}`.execute(db);
+}
+
+async function runEvent(db: Db, type: string, run: SyncRun): Promise<void> {
+  await db
+    .insertInto('outbox_event')
+    .values({
+      type,
+      subject: `sync/${run.connection_id}/${run.id}`,
+      data: JSON.stringify({ runId: run.id, connectionId: run.connection_id, mode: run.mode, status: run.status, error: run.error }),
+    })
+    .execute();
+}
+
+export async function finishRun(db: Db, runId: number, cursorAfter: Json): Promise<SyncRun> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .updateTable('sync_run')
+      .set({ status: 'succeeded', finished_at: new Date(), cursor_after: JSON.stringify(cursorAfter), error: null })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await runEvent(trx, syncCompletedEvent, run);
+    return run;
+  });
+}
+
+/** The error and its cause chain, as stored on a failed run and shown to operators. */
+export function describeError(error: unknown): { code: string; message: string; permanent: boolean; causes: string[] } {
+  const causes: string[] = [];
+  for (let c = (error as { cause?: unknown } | null)?.cause; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) {
+    causes.push(c instanceof Error ? `${c.name}: ${c.message}` : String(c));
+  }
+  const code = error instanceof LgspError ? error.code : 'INTERNAL';
+  const permanent = error instanceof SourceError ? error.permanent : error instanceof LgspError;
+  return { code, message: error instanceof Error ? error.message : String(error), permanent, causes };
+}
+
+/** Records the error; `final` marks the run failed (no retries left, or a permanent error). */
+export async function recordRunError(db: Db, runId: number, error: unknown, final: boolean): Promise<SyncRun> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .updateTable('sync_run')
+      .set({ error: JSON.stringify(describeError(error)), ...(final ? { status: 'failed' as const, finished_at: new Date() } : {}) })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (final) await runEvent(trx, syncFailedEvent, run);
+    return run;
+  });
+}
