@@ -7,7 +7,7 @@ import { createSyncQueue } from '../src/queue/sync-queue.js';
 const reconcileEveryMs = 60_000;
 
 await runProcess('scheduler', async ({ config, logger, db }) => {
-  const queue = createSyncQueue(config.redisUrl);
+  const queue = createSyncQueue(config.queue);
   const reconcile = async () => {
     const report = await reconcileSchedules(db, queue);
     for (const bad of report.invalid) logger.warn(bad, 'connection has an invalid schedule; fix it with `lgsp schedule set`');

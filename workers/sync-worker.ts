@@ -5,7 +5,7 @@ import { createSyncWorker } from '../src/queue/sync-worker.js';
 
 await runProcess('sync-worker', async ({ config, logger, db }) => {
   const connectors = await installedConnectors(config.connectorModules);
-  const { shutdown } = createSyncWorker({ db, logger, connectors }, { redisUrl: config.redisUrl, ...config.worker });
+  const { shutdown } = createSyncWorker({ db, logger, connectors }, { queue: config.queue, ...config.worker });
   logger.info({ connectors: connectors.ids(), concurrency: config.worker.concurrency }, 'sync worker ready');
   return { stop: shutdown };
 });

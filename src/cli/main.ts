@@ -2,10 +2,16 @@
 import { Command } from 'commander';
 import { ExitCode } from './context.js';
 import { registerCatalogueCommand } from './commands/catalogue.js';
+import { registerConnectionsCommands } from './commands/connections.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerReferenceCommands } from './commands/reference.js';
+import { registerRejectedCommands } from './commands/rejected.js';
+import { registerReplayCommand } from './commands/replay.js';
+import { registerRunsCommands } from './commands/runs.js';
+import { registerScheduleCommands } from './commands/schedule.js';
+import { registerSyncCommand } from './commands/sync.js';
 import { registerUnitsCommands } from './commands/units.js';
 
 const program = new Command('lgsp')
@@ -22,5 +28,11 @@ registerReferenceCommands(program);
 registerUnitsCommands(program);
 registerCatalogueCommand(program);
 registerQueryCommand(program);
+registerConnectionsCommands(program);
+registerScheduleCommands(program);
+registerSyncCommand(program);
+registerRunsCommands(program);
+registerRejectedCommands(program);
+registerReplayCommand(program);
 
 await program.parseAsync(process.argv);

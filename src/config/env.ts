@@ -20,6 +20,8 @@ export const envSchema = z.object({
   LGSP_ADMIN_UNITS_DIR: z.string().min(1, 'expected a folder path').default('../shared/data/admin-units'),
   /** Extra connector modules for the workers, comma-separated paths (each default-exports a connector). */
   LGSP_CONNECTOR_MODULES: z.string().default(''),
+  /** Redis key prefix of the queues: several installations (or test runs) can share one Redis. */
+  LGSP_QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'expected letters, digits, ":", "_" or "-"').default('lgsp'),
   LGSP_SYNC_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of concurrent syncs per worker process' }).int().min(1).max(64).default(2),
   LGSP_JOB_LOCK_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1000).default(30_000),
   LGSP_STALLED_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(500).default(15_000),
@@ -31,6 +33,8 @@ export interface AppConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly adminUnitsDir: string;
   readonly connectorModules: readonly string[];
+  /** Redis connection and key prefix of the queues. */
+  readonly queue: { readonly redisUrl: string; readonly prefix: string };
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
 }
 
@@ -52,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     adminUnitsDir: isAbsolute(e.LGSP_ADMIN_UNITS_DIR) ? e.LGSP_ADMIN_UNITS_DIR : resolve(projectRoot, e.LGSP_ADMIN_UNITS_DIR),
+    queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX },
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
   };

@@ -20,8 +20,14 @@ export const syncJobOptions: JobsOptions = {
   removeOnFail: { count: 5000 },
 };
 
-export function createSyncQueue(redisUrl: string): SyncQueue {
-  return new Queue<SyncJobData>(syncQueueName, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+/** Where the queues live: a Redis and a key prefix (several installations or test runs can share a Redis). */
+export interface QueueConnection {
+  readonly redisUrl: string;
+  readonly prefix: string;
+}
+
+export function createSyncQueue(q: QueueConnection): SyncQueue {
+  return new Queue<SyncJobData>(syncQueueName, { connection: { url: q.redisUrl, maxRetriesPerRequest: null }, prefix: q.prefix });
 }
 
 /**

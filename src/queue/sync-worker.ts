@@ -1,10 +1,10 @@
 import { Worker } from 'bullmq';
 import type { SyncDeps } from '../pipeline/run-sync.js';
 import { processSyncJob, type SyncJobResult } from './sync-job.js';
-import { syncQueueName, type SyncJobData } from './sync-queue.js';
+import { syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
 
 export interface SyncWorkerOptions {
-  readonly redisUrl: string;
+  readonly queue: QueueConnection;
   readonly concurrency: number;
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   readonly lockDurationMs: number;
@@ -21,7 +21,8 @@ export interface SyncWorker {
 export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
   const stopping = new AbortController();
   const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, (job, token) => processSyncJob(job, token, deps, stopping.signal), {
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    connection: { url: options.queue.redisUrl, maxRetriesPerRequest: null },
+    prefix: options.queue.prefix,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,

@@ -75,7 +75,7 @@ export function makeTestConnector(version: 1 | 2 = 1) {
           for (;;) {
             const page = await http.getJson('/api/rows', {
               params: { since: cursor?.since, afterId: cursor?.afterId, limit: ctx.config.pageSize },
-              parse: (b) => rowSchema.parse(b),
+              parse: (b: unknown) => rowSchema.parse(b),
             });
             const last = page.rows[page.rows.length - 1];
             if (last) cursor = { since: String(last.updatedAt), afterId: String(last.id) };

@@ -45,9 +45,52 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-/** One signal that aborts when any of the given ones does (undefined when none is given). */
-export function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
+/** A signal that aborts when any of the linked ones does; `dispose()` unlinks it (call it when the work ends). */
+export interface LinkedSignal {
+  readonly signal: AbortSignal | undefined;
+  readonly dispose: () => void;
+}
+
+/** Per parent signal, the controllers of the calls in flight: the parent carries one listener, however many calls. */
+const children = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function childrenOf(parent: AbortSignal): Set<AbortController> {
+  let set = children.get(parent);
+  if (set === undefined) {
+    const created = new Set<AbortController>();
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const controller of created) controller.abort(parent.reason);
+        created.clear();
+      },
+      { once: true },
+    );
+    children.set(parent, created);
+    set = created;
+  }
+  return set;
+}
+
+/**
+ * Links the given signals (the client's, the call's) into one for a single call. Each parent signal gets one
+ * listener for its lifetime however many calls run at once (no MaxListenersExceededWarning, unlike adding a
+ * listener per call or AbortSignal.any), and `dispose()` forgets the call when it is over.
+ */
+export function linkSignals(...signals: (AbortSignal | undefined)[]): LinkedSignal {
+  const parents = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (parents.length === 0) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  const aborted = parents.find((s) => s.aborted);
+  if (aborted !== undefined) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  for (const parent of parents) childrenOf(parent).add(controller);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const parent of parents) children.get(parent)?.delete(controller);
+    },
+  };
 }

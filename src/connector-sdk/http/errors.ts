@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { SourceError } from '../../errors.js';
+import { describeOrigin, describeUrlPath, type Redactor } from './redaction.js';
 
 /** Stable codes of the SourceErrors the HTTP client throws. */
 export const HttpErrorCode = {
@@ -29,6 +30,10 @@ export interface RequestLabel {
   readonly origin: string;
 }
 
+export function requestLabel(connectionId: string, method: string, url: URL, redactor: Redactor): RequestLabel {
+  return { connectionId, method, path: redactor.redact(describeUrlPath(url)), origin: describeOrigin(url) };
+}
+
 export function describeRequest(label: RequestLabel): string {
   return `Connection "${label.connectionId}": ${label.method} ${label.path} at ${label.origin}`;
 }
@@ -40,6 +45,13 @@ export function describeStatus(status: number): string {
 
 /** What went wrong on the last attempt, in words: 'HTTP 503 Service Unavailable', 'connection reset (ECONNRESET)'. */
 export type FailureSummary = string;
+
+/** A network error in words, from its (already redacted) message and code. */
+export function describeNetworkError(message: string, code: string | undefined): FailureSummary {
+  if (message === 'aborted' || message === 'stream has been aborted') return `the connection was reset before the whole body arrived${code === undefined ? '' : ` (${code})`}`;
+  if (message === 'socket hang up') return `the connection was closed without an answer (socket hang up${code === undefined ? '' : `, ${code}`})`;
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`;
+}
 
 export function unavailableError(label: RequestLabel, attempts: number, last: FailureSummary, cause: unknown): SourceError {
   return new SourceError(

@@ -4,15 +4,17 @@ import { anonymous, type AuthStrategy, type Credential } from './auth.js';
 import { parseRetryAfterMs, retryDelayMs } from './backoff.js';
 import {
   abortedError,
+  describeNetworkError,
   describeStatus,
   requestInvalidError,
+  requestLabel,
   unavailableError,
   type FailureSummary,
   type RequestLabel,
 } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { describeOrigin, describeUrlPath, sanitizeError, type Redactor } from './redaction.js';
-import type { HttpMethod, OpenStream, ResponseHeaders, Transport } from './transport.js';
+import { sanitizeError, type Redactor } from './redaction.js';
+import type { AttemptOutcome, HttpMethod, OpenStream, ResponseHeaders, Transport } from './transport.js';
 import type { RetryOptions, Sleep } from './types.js';
 
 /** One logical request: retried, rate limited and authenticated by the executor. */
@@ -59,11 +61,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
 
-type Transient = { readonly summary: FailureSummary; readonly cause: unknown; readonly retryAfterMs: number | undefined; readonly status?: number };
-
-export function labelOf(connectionId: string, method: string, url: URL): RequestLabel {
-  return { connectionId, method, path: describeUrlPath(url), origin: describeOrigin(url) };
-}
+type Failure = { readonly summary: FailureSummary; readonly cause: unknown; readonly retryAfterMs: number | undefined; readonly status?: number };
 
 /**
  * Runs a request to its final answer: waits for a rate-limit slot before every attempt, retries network
@@ -89,7 +87,7 @@ export class RequestExecutor {
   }
 
   async execute(plan: RequestPlan): Promise<FinalResponse> {
-    const label = labelOf(this.settings.connectionId, plan.method, plan.url);
+    const label = requestLabel(this.settings.connectionId, plan.method, plan.url, this.settings.redactor);
     try {
       return await this.run(plan, label);
     } catch (error) {
@@ -98,8 +96,30 @@ export class RequestExecutor {
     }
   }
 
+  private describeFailure(outcome: AttemptOutcome): Failure {
+    switch (outcome.kind) {
+      case 'timeout':
+        return { summary: `no complete response within ${this.settings.timeoutMs} ms (timeout)`, cause: undefined, retryAfterMs: undefined };
+      case 'network':
+      case 'invalid': {
+        const cause = sanitizeError(outcome.error, this.settings.redactor);
+        return { summary: describeNetworkError(cause.message, cause.code), cause, retryAfterMs: undefined };
+      }
+      case 'aborted':
+        return { summary: 'aborted', cause: undefined, retryAfterMs: undefined };
+      case 'response':
+      case 'stream':
+        return {
+          summary: describeStatus(outcome.status),
+          cause: undefined,
+          retryAfterMs: parseRetryAfterMs(outcome.headers['retry-after'], this.settings.clock()),
+          status: outcome.status,
+        };
+    }
+  }
+
   private async run(plan: RequestPlan, label: RequestLabel): Promise<FinalResponse> {
-    const { logger, retry, redactor } = this.settings;
+    const { logger, retry } = this.settings;
     const auth = plan.auth ?? anonymous;
     let attempts = 0;
     let retries = 0;
@@ -123,23 +143,13 @@ export class RequestExecutor {
 
       if (outcome.kind === 'aborted') throw abortedError(label, plan.signal?.reason);
       if (outcome.kind === 'invalid') {
-        const cause = sanitizeError(outcome.error, redactor);
-        logger.warn({ ...line, error: cause.message, code: cause.code }, 'http request could not be sent');
-        throw requestInvalidError(label, cause.code === undefined ? cause.message : `${cause.message} (${cause.code})`, cause);
+        const { summary, cause } = this.describeFailure(outcome);
+        logger.warn({ ...line, error: summary }, 'http request could not be sent');
+        throw requestInvalidError(label, summary, cause);
       }
 
-      let transient: Transient | undefined;
-      if (outcome.kind === 'timeout') {
-        transient = { summary: `no complete response within ${this.settings.timeoutMs} ms (timeout)`, cause: undefined, retryAfterMs: undefined };
-      } else if (outcome.kind === 'network') {
-        const cause = sanitizeError(outcome.error, redactor);
-        transient = { summary: cause.code === undefined ? cause.message : `${cause.message} (${cause.code})`, cause, retryAfterMs: undefined };
-      } else if (isRetryableStatus(outcome.status)) {
-        const retryAfterMs = parseRetryAfterMs(outcome.headers['retry-after'], this.settings.clock());
-        transient = { summary: describeStatus(outcome.status), cause: undefined, retryAfterMs, status: outcome.status };
-      }
-
-      if (transient !== undefined) {
+      if (outcome.kind === 'timeout' || outcome.kind === 'network' || isRetryableStatus(outcome.status)) {
+        const transient = this.describeFailure(outcome);
         const failure = { ...line, ...(transient.status === undefined ? { error: transient.summary } : { status: transient.status }) };
         if (retries >= retry.retries) {
           logger.warn({ ...failure, retriesLeft: 0 }, 'http request failed, giving up');
@@ -147,7 +157,7 @@ export class RequestExecutor {
         }
         retries += 1;
         const delayMs = retryDelayMs(retries, transient.retryAfterMs, retry, this.settings.random);
-        logger.warn({ ...failure, retryInMs: delayMs, retriesLeft: retry.retries - retries + 1 }, 'http request failed, retrying');
+        logger.warn({ ...failure, retryInMs: delayMs, retriesLeft: retry.retries - retries }, 'http request failed, retrying');
         await this.settings.sleep(delayMs, plan.signal);
         continue;
       }

@@ -1,6 +1,7 @@
 import type { AuthStrategy, Credential } from './auth.js';
-import { authFailedError, describeStatus, rejectedError, responseInvalidError } from './errors.js';
-import { labelOf, type RequestExecutor } from './executor.js';
+import { authFailedError, describeStatus, rejectedError, requestLabel, responseInvalidError } from './errors.js';
+import { linkSignals } from './abort.js';
+import type { BufferedResponse, RequestExecutor } from './executor.js';
 import { bodyExcerpt, type Redactor } from './redaction.js';
 import { TokenCache, type TokenGrant } from './token-cache.js';
 import type { OAuth2ClientCredentialsAuth } from './types.js';
@@ -57,20 +58,29 @@ function parseGrant(body: Buffer): TokenGrant | undefined {
 export function oauth2Auth(config: OAuth2ClientCredentialsAuth, context: OAuth2Context): AuthStrategy {
   const { connectionId, tokenUrl, executor, redactor } = context;
   redactor.addSecret(config.clientSecret);
-  const label = labelOf(connectionId, 'POST', tokenUrl);
+  const label = requestLabel(connectionId, 'POST', tokenUrl, redactor);
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: config.clientId, client_secret: config.clientSecret });
   if (config.scope !== undefined) form.set('scope', config.scope);
   const checkCredentials = `Check the client id ("${config.clientId}") and the client secret that connection "${connectionId}" references.`;
 
+  async function post(): Promise<BufferedResponse> {
+    const linked = linkSignals(context.signal);
+    try {
+      return await executor.executeBuffered({
+        method: 'POST',
+        url: tokenUrl,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: form.toString(),
+        auth: undefined,
+        signal: linked.signal,
+      });
+    } finally {
+      linked.dispose();
+    }
+  }
+
   async function fetchToken(): Promise<TokenGrant> {
-    const { status, body } = await executor.executeBuffered({
-      method: 'POST',
-      url: tokenUrl,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: form.toString(),
-      auth: undefined,
-      signal: context.signal,
-    });
+    const { status, body } = await post();
     if (status >= 200 && status < 300) {
       const grant = parseGrant(body);
       if (grant === undefined) {

@@ -3,8 +3,8 @@ import type { SourceError } from '../../errors.js';
 import type { OpenStream } from './transport.js';
 
 export interface StreamFailures {
-  /** The connection broke or stalled after `bytes` bytes. */
-  broken(bytes: number, what: string, cause: unknown): SourceError;
+  /** The connection broke (`cause`) or stalled (`what`, no cause) after `bytes` bytes. */
+  broken(bytes: number, what: string, cause: Error | undefined): SourceError;
   /** The caller's signal aborted the download. */
   aborted(reason: unknown): SourceError;
 }

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { ExitCode, type CliContext } from '../context.js';
+import { formatLocation, toDate } from '../format-run.js';
+import { positiveInt, requireConnection, requireRun, runOperatorCommand } from '../operator.js';
+import { renderTable } from '../table.js';
+
+interface RejectedFlags {
+  connection?: string;
+  run?: number;
+  code?: string;
+  limit: number;
+  json?: boolean;
+}
+
+/** Records the normaliser refused, newest first, with reason, code and where they sit in the source. */
+export async function runRejectedList(ctx: CliContext, flags: RejectedFlags): Promise<number> {
+  if (flags.connection !== undefined) await requireConnection(ctx, flags.connection);
+  if (flags.run !== undefined) await requireRun(ctx, flags.run);
+  let query = ctx.db.selectFrom('rejected_record');
+  if (flags.connection !== undefined) query = query.where('connection_id', '=', flags.connection);
+  if (flags.run !== undefined) query = query.where('sync_run_id', '=', flags.run);
+  if (flags.code !== undefined) query = query.where('code', '=', flags.code.toUpperCase());
+  const total = (await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0;
+  const rows = await query.selectAll().orderBy('id', 'desc').limit(flags.limit).execute();
+  if (flags.json === true) {
+    ctx.print(
+      JSON.stringify(
+        rows.map((r) => ({
+          id: r.id, connectionId: r.connection_id, runId: r.sync_run_id, stream: r.stream, rawRecordId: r.raw_record_id,
+          code: r.code, reason: r.reason, location: r.location, payload: r.payload ?? null,
+          createdAt: toDate(r.created_at).toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null,
+        })),
+        null,
+        2,
+      ),
+    );
+    return ExitCode.ok;
+  }
+  if (rows.length === 0) {
+    ctx.print('no rejected records match');
+    return ExitCode.ok;
+  }
+  ctx.print(
+    renderTable(
+      ['id', 'run', 'connection', 'stream', 'code', 'location', 'reason'],
+      rows.map((r) => [String(r.id), r.sync_run_id === null ? '-' : String(r.sync_run_id), r.connection_id, r.stream ?? '-', r.code, formatLocation(r.location), r.reason]),
+    ),
+  );
+  const shown = rows.length < total ? `${rows.length} of ${total} (newest first; --limit N for more)` : `${total}`;
+  ctx.print(`${shown} rejected record(s); the payloads are in \`--json\`. After fixing the source or the normaliser: \`lgsp sync\` or \`lgsp replay <run>\`.`);
+  return ExitCode.ok;
+}
+
+export function registerRejectedCommands(program: Command): void {
+  const rejected = program.command('rejected').description('records the normalisers refused, with the reason and where they are in the source');
+  rejected
+    .command('list')
+    .description('rejected records, newest first (payloads with --json)')
+    .option('--connection <id>', 'only of this connection')
+    .option('--run <run>', 'only of this run', positiveInt('a run id'))
+    .option('--code <code>', 'only with this code, e.g. NEGATIVE_COUNT, UNIT_NOT_FOUND')
+    .option('--limit <n>', 'how many', positiveInt('a number of records'), 50)
+    .option('--json', 'machine-readable result, with each payload')
+    .action(async (flags: RejectedFlags) => {
+      await runOperatorCommand((ctx) => runRejectedList(ctx, flags));
+    });
+}

@@ -1,0 +1,85 @@
+import { InvalidArgumentError } from 'commander';
+import type { ConnectorRegistry } from '../connector-sdk/registry.js';
+import { installedConnectors } from '../connector-sdk/installed.js';
+import { LgspError, NotFoundError } from '../errors.js';
+import { checkRedis } from '../process/service-checks.js';
+import { createSyncQueue, syncQueueName, type SyncQueue } from '../queue/sync-queue.js';
+import { findConnection, type Connection } from '../warehouse/connections.js';
+import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { ExitCode, withContext, type CliContext } from './context.js';
+import { reportError, runCommand } from './run-command.js';
+
+/**
+ * The command line asked for something that cannot be done as written (a config that does not fit the
+ * connector's schema, a secret given as a value, a bad cron expression). Nothing was changed. Exit 2.
+ */
+export class UsageError extends LgspError {}
+
+/** A request that conflicts with the current state (a run is active, the connection exists). Exit 1. */
+export class ConflictError extends LgspError {}
+
+/** The house wrapper for the operator commands: warehouse context, errors to stderr, UsageError exits 2. */
+export async function runOperatorCommand(body: (ctx: CliContext) => Promise<number>): Promise<void> {
+  await runCommand(async () => {
+    try {
+      return await withContext(body);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      reportError(error);
+      return ExitCode.usage;
+    }
+  });
+}
+
+/** Writes a note for the person at the terminal (stderr: stdout stays the command's result). */
+export function note(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Opens the sync queue for the duration of `fn` and closes it (and its Redis connections) afterwards, so the
+ * process can exit. Redis is proved reachable first: an unreachable Redis is exit 69 with how to start it.
+ */
+export async function withSyncQueue<T>(ctx: CliContext, fn: (queue: SyncQueue) => Promise<T>): Promise<T> {
+  await checkRedis(ctx.config.redisUrl);
+  const queue = createSyncQueue(ctx.config.redisUrl);
+  queue.on('error', (error) => {
+    ctx.logger.warn({ err: error.message, queue: syncQueueName }, 'sync queue connection error');
+  });
+  try {
+    return await fn(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
+/** The connectors this process can load (built-ins plus LGSP_CONNECTOR_MODULES). */
+export async function loadConnectors(ctx: CliContext): Promise<ConnectorRegistry> {
+  return installedConnectors(ctx.config.connectorModules);
+}
+
+export async function requireConnection(ctx: CliContext, id: string): Promise<Connection> {
+  const connection = await findConnection(ctx.db, id);
+  if (!connection) throw new NotFoundError('Connection', id, 'Run `lgsp connections list` to see the connections, or add it with `lgsp connections add`.');
+  return connection;
+}
+
+export async function requireRun(ctx: CliContext, id: number): Promise<SyncRun> {
+  const run = await getRun(ctx.db, id);
+  if (!run) throw new NotFoundError('Sync run', String(id), 'Run `lgsp runs list` to see the runs.');
+  return run;
+}
+
+/** A commander parser for run ids, limits and minutes. */
+export function positiveInt(what: string): (text: string) => number {
+  return (text) => {
+    if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`expected ${what}: a whole number from 1, e.g. 12`);
+    return Number(text);
+  };
+}
+
+/** A commander parser for backfill bounds. */
+export function parseMonth(text: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) throw new InvalidArgumentError('expected a month YYYY-MM, e.g. 2025-01');
+  return text;
+}

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Resolves with the exit code (or the signal's name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts `workers/sync-worker.ts` as a real process; resolves once it logs that it is ready. */
+export async function startSyncWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  // node itself with tsx as a loader (not the tsx CLI, which runs node as a child): a SIGKILL must hit the worker.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/sync-worker.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_JOB_LOCK_MS: '2000', LGSP_STALLED_INTERVAL_MS: '1000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('sync worker ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sync worker did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => out, exited };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,143 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorRegistry } from '../src/connector-sdk/registry.js';
+import { createLogger } from '../src/logger.js';
+import { executeRun } from '../src/pipeline/run-sync.js';
+import { createSyncQueue, requestSync, type SyncQueue } from '../src/queue/sync-queue.js';
+import { createRun, getRun } from '../src/warehouse/sync-runs.js';
+import { makeTestConnector } from './support/test-connector.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { generateRows, TestSource } from './support/test-source.js';
+import { addTestConnection, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
+import { startSyncWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
+
+// Queue keys of its own, so this file's jobs meet no other test's workers.
+const queueConnection = { redisUrl: 'redis://127.0.0.1:6379', prefix: `lgsp-test-${process.pid}` };
+const redisUrl = queueConnection.redisUrl;
+const months = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
+const rows = () => generateRows(['01', '40', '79', '92', '48'].map((code) => ({ code, months })), 4); // 240 rows, ~10 pages of 25
+
+describe('sync workers: crash recovery and sharing a queue', () => {
+  let reference: TestDatabase;
+  let t: TestDatabase;
+  let source: TestSource;
+  let baseUrl: string;
+  let queue: SyncQueue;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    source = new TestSource(rows());
+    baseUrl = await source.start();
+    [reference, t] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    await Promise.all([loadProvinceReference(reference.db), loadProvinceReference(t.db)]);
+    queue = createSyncQueue(queueConnection);
+    await queue.obliterate({ force: true });
+  });
+  afterAll(async () => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await source.stop();
+    await Promise.all([reference.drop(), t.drop()]);
+  });
+
+  it('a worker killed with SIGKILL mid-sync, then restarted, ends with the warehouse of an uninterrupted run', async () => {
+    // The uninterrupted run, in-process, into a database of its own.
+    await addTestConnection(reference.db, 'dvc', baseUrl);
+    const { run: refRun } = await createRun(reference.db, { connectionId: 'dvc', mode: 'incremental' });
+    await executeRun({ db: reference.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: testSecretEnv }, refRun.id, { signal: new AbortController().signal });
+    const expected = await observationChecksum(reference.db);
+    expect(expected.count).toBe(2 * 5 * 12);
+
+    await addTestConnection(t.db, 'dvc', baseUrl);
+    source.faults = { everyRequestDelayMs: 250 };
+    const env = { DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, ...testSecretEnv };
+    const first = await startSyncWorker(env);
+    workers.push(first);
+    const { run } = await requestSync(t.db, queue, { connectionId: 'dvc', mode: 'incremental' });
+    await waitFor('a few pages committed', async () => ((await getRun(t.db, run.id))?.records_fetched ?? 0) >= 75);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const cut = await getRun(t.db, run.id);
+    expect(cut?.status).toBe('running');
+    expect(cut?.records_fetched).toBeLessThan(240);
+
+    const second = await startSyncWorker(env);
+    workers.push(second);
+    const done = await waitFor('the run to finish', async () => {
+      const r = await getRun(t.db, run.id);
+      return r?.status === 'succeeded' || r?.status === 'failed' ? r : undefined;
+    });
+    source.faults = {};
+    expect(done.status).toBe('succeeded');
+    expect(await observationChecksum(t.db)).toEqual(expected);
+    // Nothing doubled: every row landed once, every observation inserted once, one event each.
+    expect(done.records_fetched).toBeGreaterThanOrEqual(240);
+    expect(await tableCount(t.db, 'raw_record')).toBe(240);
+    expect(done.observations_inserted).toBe(120);
+    const events = await sql<{ n: number }>`select count(*)::int as n from outbox_event where type = 'vn.lgsp.observation.changed.v1'`.execute(t.db);
+    expect(events.rows[0]?.n).toBe(done.events_written);
+    expect(done.events_written).toBe(done.observations_inserted + done.observations_updated);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('SIGTERM stops taking jobs, commits the current page and exits; the run resumes in another worker', async () => {
+    await addTestConnection(t.db, 'dvc-term', baseUrl);
+    source.faults = { everyRequestDelayMs: 250 };
+    const env = { DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, ...testSecretEnv };
+    const w = await startSyncWorker(env);
+    workers.push(w);
+    const { run } = await requestSync(t.db, queue, { connectionId: 'dvc-term', mode: 'incremental' });
+    await waitFor('a page committed', async () => ((await getRun(t.db, run.id))?.records_fetched ?? 0) >= 25);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toMatch(/stopping: finishing the current page/);
+    const paused = await getRun(t.db, run.id);
+    expect(paused?.status).toBe('running');
+    const next = await startSyncWorker(env);
+    workers.push(next);
+    const done = await waitFor('the run to finish', async () => {
+      const r = await getRun(t.db, run.id);
+      return r?.status === 'succeeded' ? r : undefined;
+    });
+    source.faults = {};
+    expect(done.records_fetched).toBe(240);
+    expect(done.records_landed).toBe(240); // once each, although the run spanned two processes
+    next.child.kill('SIGTERM');
+    await next.exited;
+  });
+
+  it('two worker processes share a queue of many syncs without running one connection twice', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `share-${x}`);
+    for (const id of ids) await addTestConnection(t.db, id, baseUrl);
+    source.faults = { everyRequestDelayMs: 20 };
+    const env = { DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, LGSP_SYNC_CONCURRENCY: '2', ...testSecretEnv };
+    const pair = await Promise.all([startSyncWorker(env), startSyncWorker(env)]);
+    workers.push(...pair);
+    const requested = [];
+    for (const id of ids) {
+      requested.push(await requestSync(t.db, queue, { connectionId: id, mode: 'incremental' }));
+      // A second request while the first is queued or running joins it.
+      const again = await requestSync(t.db, queue, { connectionId: id, mode: 'incremental' });
+      expect(again.joined).toBe(true);
+      expect(again.run.id).toBe(requested[requested.length - 1]?.run.id);
+    }
+    const finished = await waitFor('all runs to finish', async () => {
+      const runs = await t.db.selectFrom('sync_run').selectAll().where('connection_id', 'in', ids).execute();
+      return runs.length === ids.length && runs.every((r) => r.status === 'succeeded') ? runs : undefined;
+    }, 120_000);
+    source.faults = {};
+    // Each connection ran exactly once, and each run saw every row once (a run executed twice would count double).
+    expect(finished.map((r) => r.records_fetched)).toEqual(ids.map(() => 240));
+    const perConnection = await sql<{ connection_id: string; n: number }>`
+      select connection_id, count(*)::int as n from raw_record where connection_id like 'share-%' group by connection_id order by 1`.execute(t.db);
+    expect(perConnection.rows.map((r) => r.n)).toEqual(ids.map(() => 240));
+    const finishedIn = () => pair.map((w) => (w.output().match(/sync finished/g) ?? []).length);
+    // Log lines reach us a moment after the run row says succeeded.
+    const logs = await waitFor('every run logged as finished', () => Promise.resolve(finishedIn().reduce((a, b) => a + b, 0) === ids.length && finishedIn()), 10_000);
+    expect(logs.every((n) => n > 0)).toBe(true); // both processes took work
+    for (const w of pair) w.child.kill('SIGTERM');
+    await Promise.all(pair.map((w) => w.exited));
+  });
+});
