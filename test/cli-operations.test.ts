@@ -208,7 +208,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(busy.stderr).toMatch(new RegExp(`error \\[CONNECTION_BUSY\\]: connection dvc has run ${runId} queued: wait for it to end`));
 
     worker = startInProcessWorker(t.db);
-    const wait = await lgsp('sync', 'dvc', '--wait');
+    const wait = await lgsp('sync', 'dvc', '--wait', '--timeout', '40');
     expect(wait.stderr).toContain(`connection dvc already has run ${runId} queued; following it`);
     expect(wait.code).toBe(0);
     const lines = jsonLines(wait.stdout) as unknown as RunLine[];
@@ -254,7 +254,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
       { id: 'bad-negative', month: '2025-05', unit: '40', dossiers: -3, online: 1, updatedAt: source.nextUpdateTime() },
       { id: 'bad-text', month: '2025-05', unit: '40', dossiers: 'mười', online: 1, updatedAt: source.nextUpdateTime() },
     );
-    const sync = await lgsp('sync', 'dvc', '--wait');
+    const sync = await lgsp('sync', 'dvc', '--wait', '--timeout', '40');
     expect(sync.code).toBe(0);
     const last = jsonLines(sync.stdout).pop() as unknown as RunLine;
     expect(last).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ records_fetched: 2, records_rejected: 2 }) as unknown });
@@ -272,7 +272,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
   });
 
   it('replay queues a replay run of the run and follows it; a run that landed nothing is refused', async () => {
-    const replay = await lgsp('replay', String(firstRun), '--wait');
+    const replay = await lgsp('replay', String(firstRun), '--wait', '--timeout', '40');
     expect(replay.code).toBe(0);
     const lines = jsonLines(replay.stdout) as unknown as RunLine[];
     expect(lines[0]).toMatchObject({ event: 'queued', mode: 'replay', replayOf: firstRun, status: 'queued' });
@@ -287,10 +287,10 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(ofReplay.code).toBe(0);
     const queued = JSON.parse(ofReplay.stdout) as { joined: boolean; run: { id: number; replayOf: number } };
     expect(queued).toMatchObject({ joined: false, run: { replayOf: firstRun } });
-    const followed = await lgsp('runs', 'show', String(queued.run.id), '--wait');
+    const followed = await lgsp('runs', 'show', String(queued.run.id), '--wait', '--timeout', '40');
     expect(followed.code).toBe(0);
 
-    const nothing = await lgsp('sync', 'dvc', '--wait');
+    const nothing = await lgsp('sync', 'dvc', '--wait', '--timeout', '40');
     const empty = jsonLines(nothing.stdout).pop() as unknown as RunLine;
     expect(empty.counts.records_landed).toBe(0);
     const refused = await lgsp('replay', String(empty.id));
@@ -299,7 +299,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
   });
 
   it('a failing sync --wait exits 1 with the error code, message, causes and what to do next', async () => {
-    const r = await lgsp('sync', 'dvc-wrong', '--wait');
+    const r = await lgsp('sync', 'dvc-wrong', '--wait', '--timeout', '40');
     expect(r.code).toBe(1);
     const last = jsonLines(r.stdout).pop() as unknown as RunLine;
     expect(last).toMatchObject({ event: 'finished', status: 'failed', error: { code: 'SOURCE_AUTH_FAILED' } });

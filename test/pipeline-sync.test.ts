@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorRegistry } from '../src/connector-sdk/registry.js';
+import { dec } from '../src/aggregation/index.js';
 import { createLogger } from '../src/logger.js';
 import { executeRun } from '../src/pipeline/run-sync.js';
 import { createRun, getRun } from '../src/warehouse/sync-runs.js';
@@ -42,7 +43,7 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
   beforeEach(async () => {
     source = new TestSource(rows());
     baseUrl = await source.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, sync_run, connection cascade`.execute(t.db);
+    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
     await addTestConnection(t.db, 'dvc', baseUrl);
   });
   afterEach(async () => source.stop());
@@ -64,6 +65,30 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
     const ag = source.rows.filter((r) => r.unit === '91' && r.month === '2025-08').reduce((s, r) => s + Number(r.online), 0);
     expect(await provinceValue(t.db, 'DVC_DOSSIERS_ONLINE', '91', '2025-03', '2025-03-31')).toBe(String(kg));
     expect(await provinceValue(t.db, 'DVC_DOSSIERS_ONLINE', '91', '2025-08', '2025-08-31')).toBe(String(ag));
+  });
+
+  it('materialises the rolled-up and derived values: DVC_ONLINE_RATE of the merged An Giang for 2025 from legacy 89 + 91 and current 91', async () => {
+    const run = await sync('dvc');
+    const inYear = source.rows.filter((r) => r.unit === '89' || r.unit === '91');
+    const online = inYear.reduce((s, r) => s + Number(r.online), 0);
+    const dossiers = inYear.reduce((s, r) => s + Number(r.dossiers), 0);
+    const expected = dec(online).times(100).dividedBy(dossiers);
+    const value = await sql<{ value: string; sync_run_id: number }>`
+      select iv.value::text as value, iv.sync_run_id from indicator_value iv join admin_unit u on u.id = iv.unit_id
+      where iv.indicator_code = 'DVC_ONLINE_RATE' and u.code = '91' and u.valid_from = '2025-07-01' and iv.period_code = '2025'`.execute(t.db);
+    expect(value.rows[0]?.value).toBe(expected.toFixed());
+    expect(value.rows[0]?.sync_run_id).toBe(run.id);
+    // Quarter 3 of the merged province: its own rows only; quarter 1 of legacy Kiên Giang: its own rows only.
+    const q3 = source.rows.filter((r) => r.unit === '91' && r.month >= '2025-07');
+    const q3Rate = dec(q3.reduce((s, r) => s + Number(r.online), 0)).times(100).dividedBy(q3.reduce((s, r) => s + Number(r.dossiers), 0));
+    const stored = await sql<{ period_code: string; value: string; valid_to: string | null }>`
+      select iv.period_code, iv.value::text as value, u.valid_to from indicator_value iv join admin_unit u on u.id = iv.unit_id
+      where iv.indicator_code = 'DVC_ONLINE_RATE' and u.code = '91' and iv.period_code in ('2025-Q3') order by u.valid_to nulls last`.execute(t.db);
+    expect(stored.rows).toEqual([{ period_code: '2025-Q3', value: q3Rate.toFixed(), valid_to: null }]);
+    const aggregateEvents = await sql<{ n: number }>`select count(*)::int as n from outbox_event where type = 'vn.lgsp.aggregate.changed.v1'`.execute(t.db);
+    const values = await sql<{ n: number }>`select count(*)::int as n from indicator_value`.execute(t.db);
+    expect(aggregateEvents.rows[0]?.n).toBe(values.rows[0]?.n);
+    expect(await tableCount(t.db, 'observation')).toBe(54);
   });
 
   it('the same sync twice: the second inserts nothing, updates nothing and emits no event', async () => {

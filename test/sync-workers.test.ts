@@ -8,7 +8,7 @@ import { createRun, getRun } from '../src/warehouse/sync-runs.js';
 import { makeTestConnector } from './support/test-connector.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { generateRows, TestSource } from './support/test-source.js';
-import { addTestConnection, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
+import { addTestConnection, indicatorValueChecksum, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { startSyncWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
 
 // Queue keys of its own, so this file's jobs meet no other test's workers.
@@ -47,7 +47,9 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     const { run: refRun } = await createRun(reference.db, { connectionId: 'dvc', mode: 'incremental' });
     await executeRun({ db: reference.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: testSecretEnv }, refRun.id, { signal: new AbortController().signal });
     const expected = await observationChecksum(reference.db);
+    const expectedValues = await indicatorValueChecksum(reference.db);
     expect(expected.count).toBe(2 * 5 * 12);
+    expect(expectedValues.count).toBeGreaterThan(expected.count);
 
     await addTestConnection(t.db, 'dvc', baseUrl);
     source.faults = { everyRequestDelayMs: 250 };
@@ -71,6 +73,7 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     source.faults = {};
     expect(done.status).toBe('succeeded');
     expect(await observationChecksum(t.db)).toEqual(expected);
+    expect(await indicatorValueChecksum(t.db)).toEqual(expectedValues);
     // Nothing doubled: every row landed once, every observation inserted once, one event each.
     expect(done.records_fetched).toBeGreaterThanOrEqual(240);
     expect(await tableCount(t.db, 'raw_record')).toBe(240);

@@ -5,7 +5,7 @@ import { endsOn, parsePeriod } from '../periods/period.js';
 import type { Db } from '../warehouse/database.js';
 import { loadContributors } from './contributors.js';
 import { Evaluation } from './engine.js';
-import { loadIndicatorRules, requiredIndicators, rulesOf } from './indicator-rules.js';
+import { loadIndicatorRules, requiredIndicators, rulesOf, type IndicatorCatalogue } from './indicator-rules.js';
 import { loadObservations } from './observations.js';
 import { requiredPeriods } from './period-tree.js';
 import type { AggregateByCodeQuery, AggregateQuery, AggregateResult } from './types.js';
@@ -19,25 +19,9 @@ import type { AggregateByCodeQuery, AggregateQuery, AggregateResult } from './ty
  * involved. Everything else happens in memory with exact decimals.
  */
 export async function aggregate(db: Db, query: AggregateQuery): Promise<AggregateResult> {
-  const period = parsePeriod(query.period);
-  const catalogue = await loadIndicatorRules(db);
-  const rules = rulesOf(catalogue, query.indicator);
-  const tree = await loadContributors(db, query.unitId);
-  const indicators = requiredIndicators(catalogue, rules.code);
-  const observations = await loadObservations(db, indicators, tree.unitIds, requiredPeriods(catalogue, rules.code, period));
-
-  const evaluation = new Evaluation(catalogue, tree, observations);
-  const computed = evaluation.value(rules.code, tree.root, period);
-  evaluation.noteLeftOut(indicators);
-  const base = {
-    indicator: rules.code,
-    unit: tree.root.unit,
-    period: period.code,
-    notes: evaluation.notesList(),
-    inputs: evaluation.trace(),
-    parts: evaluation.parts(),
-  };
-  return 'reason' in computed ? { ...base, value: null, reason: computed.reason } : { ...base, value: computed.value };
+  const [result] = await aggregateUnit(db, await loadIndicatorRules(db), query.unitId, [query]);
+  if (!result) throw new Error('aggregateUnit returned no result for one query');
+  return result;
 }
 
 /**
@@ -70,4 +54,33 @@ export async function resolveUnitVersion(db: Db, code: string, date: string, lev
     throw new UnitResolutionError('UNIT_AMBIGUOUS', `Code ${code} names several units on ${date} (${found}): pass the level.`);
   }
   return only.id;
+}
+
+/**
+ * Several indicators and periods of one unit in one go: the contributor tree and the observations are fetched
+ * once for all of them (two queries), then each value is computed in memory. What the pipeline uses to refresh
+ * materialised values in batches.
+ */
+export async function aggregateUnit(
+  db: Db,
+  catalogue: IndicatorCatalogue,
+  unitId: number,
+  queries: readonly { indicator: string; period: string }[],
+): Promise<AggregateResult[]> {
+  const tree = await loadContributors(db, unitId);
+  const indicators = new Set<string>();
+  const periods = new Set<string>();
+  const parsed = queries.map((q) => ({ rules: rulesOf(catalogue, q.indicator), period: parsePeriod(q.period) }));
+  for (const { rules, period } of parsed) {
+    for (const i of requiredIndicators(catalogue, rules.code)) indicators.add(i);
+    for (const p of requiredPeriods(catalogue, rules.code, period)) periods.add(p);
+  }
+  const observations = await loadObservations(db, [...indicators], tree.unitIds, [...periods]);
+  return parsed.map(({ rules, period }) => {
+    const evaluation = new Evaluation(catalogue, tree, observations);
+    const computed = evaluation.value(rules.code, tree.root, period);
+    evaluation.noteLeftOut(requiredIndicators(catalogue, rules.code));
+    const base = { indicator: rules.code, unit: tree.root.unit, period: period.code, notes: evaluation.notesList(), inputs: evaluation.trace(), parts: evaluation.parts() };
+    return 'reason' in computed ? { ...base, value: null, reason: computed.reason } : { ...base, value: computed.value };
+  });
 }

@@ -7,6 +7,7 @@ import { recordRejections } from '../warehouse/rejections.js';
 import { landRecords, type LandedRecord, type StreamRef } from '../warehouse/source-records.js';
 import { writeCursor } from '../warehouse/sync-state.js';
 import { addRunCounts, zeroCounts, type RunCounts } from '../warehouse/sync-runs.js';
+import { markDependents, type IndicatorDependencies } from '../warehouse/indicator-values.js';
 import { normaliseRecords } from './normalise.js';
 import type { UnitDirectory } from './unit-directory.js';
 
@@ -16,6 +17,7 @@ export interface PageContext<C> {
   readonly stream: StreamDefinition<C>;
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
+  readonly dependencies: IndicatorDependencies;
   /** Bounded backfills leave the connection's incremental cursor where it was. */
   readonly advanceConnectionCursor: boolean;
   readonly logger: Logger;
@@ -56,7 +58,9 @@ export async function applyLanded<C>(trx: Db, ctx: PageContext<C>, landed: reado
   const replaced = await replaceContributions(trx, ctx.ref, normalised.acceptedKeys, normalised.contributions);
   const withdrawn = await withdrawAbsentRecords(trx, ctx.ref, completeScopes);
   await recordRejections(trx, ctx.ref, normalised.rejections);
-  const changes = await applyObservationChanges(trx, ctx.ref, [...replaced, ...withdrawn.keys]);
+  const touched = [...replaced, ...withdrawn.keys];
+  const changes = await applyObservationChanges(trx, ctx.ref, touched);
+  if (changes.inserted + changes.updated + changes.removed > 0) await markDependents(trx, touched, ctx.dependencies);
   if (withdrawn.records > 0) ctx.logger.info({ stream: ctx.ref.stream, records: withdrawn.records, scopes: completeScopes }, 'records withdrawn by a complete scope');
   return {
     ...zeroCounts(),

@@ -10,6 +10,7 @@ import { SyncInterruptedError } from './errors.js';
 import { applyLanded } from './process-page.js';
 import type { PageProgress } from './run-sync.js';
 import type { UnitDirectory } from './unit-directory.js';
+import type { IndicatorDependencies } from '../warehouse/indicator-values.js';
 
 export interface ReplayDeps {
   readonly db: Db;
@@ -18,6 +19,7 @@ export interface ReplayDeps {
   readonly run: SyncRun;
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
+  readonly dependencies: IndicatorDependencies;
   readonly signal: AbortSignal;
   readonly onPage?: (progress: PageProgress) => void | Promise<void>;
 }
@@ -63,7 +65,7 @@ export async function replayRun(deps: ReplayDeps): Promise<SyncRun> {
         const stream = deps.connector.streams.find((s) => s.name === streamName);
         if (!stream) throw new LgspError('REPLAY_INVALID', `connector ${deps.connector.id} no longer has stream "${streamName}" that run ${run.replay_of} landed`);
         const ref = { connectionId: run.connection_id, stream: streamName, runId: run.id };
-        const c = await applyLanded(trx, { db: trx, ref, stream, indicators: deps.indicators, units: deps.units, advanceConnectionCursor: false, logger: deps.logger }, group, []);
+        const c = await applyLanded(trx, { db: trx, ref, stream, indicators: deps.indicators, units: deps.units, dependencies: deps.dependencies, advanceConnectionCursor: false, logger: deps.logger }, group, []);
         batch = sumCounts(batch, c);
       }
       batch.records_fetched = rows.rows.length;

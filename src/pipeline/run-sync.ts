@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { resolveSecrets, secretRefsSchema } from '../connector-sdk/secrets.js';
 import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } from '../connector-sdk/types.js';
@@ -11,7 +10,12 @@ import { finishRun, getRun, startRun, sumCounts, zeroCounts, type RunCounts, typ
 import { ConnectionConfigError, SyncInterruptedError } from './errors.js';
 import { processPage, type PageContext } from './process-page.js';
 import { replayRun } from './replay.js';
+import { indicatorDependencies, refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
+import { loadIndicatorRules } from '../aggregation/index.js';
+import type { IndicatorDependencies } from '../warehouse/indicator-values.js';
+
+const refreshEveryPages = 50;
 
 export interface SyncDeps {
   readonly db: Db;
@@ -35,7 +39,7 @@ export interface SyncControl {
 
 /** The connector's context for a connection: config checked against the connector's schema, secrets resolved. */
 export function connectorContext(connector: ConnectorDefinition, connection: Connection, logger: Logger, env?: NodeJS.ProcessEnv): ConnectorContext<unknown> {
-  const parsed = (connector.configSchema as z.ZodType).safeParse(connection.config);
+  const parsed = connector.configSchema.safeParse(connection.config);
   if (!parsed.success) {
     throw new ConnectionConfigError(connection.id, parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '));
   }
@@ -57,9 +61,10 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
   const connector = deps.connectors.get(connection.connector_id);
   const logger = deps.logger.child({ runId, connectionId: connection.id });
   const ctx = connectorContext(connector, connection, logger, deps.env);
-  const indicators = new Set((await deps.db.selectFrom('indicator').select('code').execute()).map((r) => r.code));
+  const catalogue = await loadIndicatorRules(deps.db);
+  const indicators = new Set(catalogue.keys());
   const units = await UnitDirectory.load(deps.db);
-  return { run, connection, connector, ctx, logger, indicators, units };
+  return { run, connection, connector, ctx, logger, catalogue, indicators, units, dependencies: indicatorDependencies(catalogue) };
 }
 
 /**
@@ -69,9 +74,12 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
 export async function executeRun(deps: SyncDeps, runId: number, control: SyncControl): Promise<SyncRun> {
   const before = await getRun(deps.db, runId);
   if (before && (before.status === 'succeeded' || before.status === 'failed')) return before;
-  const { run, connection, connector, ctx, logger, indicators, units } = await loadRunContext(deps, runId);
+  const { run, connection, connector, ctx, logger, catalogue, indicators, units, dependencies } = await loadRunContext(deps, runId);
+  const refresh = () => refreshIndicatorValues(deps.db, { runId, logger, catalogue });
   if (run.mode === 'replay') {
-    return replayRun({ db: deps.db, logger, connector, run, indicators, units, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
+    const replayed = await replayRun({ db: deps.db, logger, connector, run, indicators, units, dependencies, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
+    await refresh();
+    return replayed;
   }
 
   const cursors: Record<string, Json> = {};
@@ -81,11 +89,16 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
 
   let total = zeroCounts();
   for (const stream of connector.streams) {
-    const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units }, control, (page) => {
+    let pages = 0;
+    const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units, dependencies }, control, async (page) => {
       total = sumCounts(total, page);
-      return control.onPage?.({ runId, stream: stream.name, page, total });
+      // Large syncs refresh rolled-up values every so many pages, not after each: a province-year would be
+      // recomputed once per page otherwise. Small syncs get them at the end of the stream, moments later.
+      if (++pages % refreshEveryPages === 0) await refresh();
+      await control.onPage?.({ runId, stream: stream.name, page, total });
     });
     cursors[stream.name] = cursor;
+    await refresh();
   }
   const finished = await finishRun(deps.db, runId, cursors);
   logger.info({ ...total }, 'sync finished');
@@ -99,6 +112,7 @@ interface StreamRun {
   readonly logger: Logger;
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
+  readonly dependencies: IndicatorDependencies;
 }
 
 /** One stream of a run, resumed from the run's own progress if it was interrupted. Returns the final cursor. */
@@ -111,7 +125,7 @@ async function syncStream(deps: SyncDeps, s: StreamRun, control: SyncControl, on
   const start = progress ? progress.cursor : mode === 'incremental' ? await readCursor(deps.db, run.connection_id, stream.name) : null;
   const params = run.params as { from?: string; to?: string };
   const pageCtx: PageContext<unknown> = {
-    db: deps.db, ref, stream, indicators: s.indicators, units: s.units, advanceConnectionCursor: mode !== 'backfill', logger: s.logger,
+    db: deps.db, ref, stream, indicators: s.indicators, units: s.units, dependencies: s.dependencies, advanceConnectionCursor: mode !== 'backfill', logger: s.logger,
   };
 
   let cursor: Json = start;

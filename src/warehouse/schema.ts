@@ -227,6 +227,8 @@ export interface Database {
   source_record: SourceRecordTable;
   observation_contribution: ObservationContributionTable;
   sync_run_stream: SyncRunStreamTable;
+  indicator_value: IndicatorValueTable;
+  indicator_value_dirty: IndicatorValueDirtyTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;
@@ -265,4 +267,21 @@ export interface SyncRunStreamTable {
   cursor: Json<unknown> | null;
   done: Generated<boolean>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface IndicatorValueTable {
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  value: Numeric;
+  notes: Json<string[]>;
+  sync_run_id: number | null;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface IndicatorValueDirtyTable {
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  marked_at: Generated<Timestamp>;
 }

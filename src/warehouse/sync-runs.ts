@@ -112,7 +112,7 @@ export async function finishRun(db: Db, runId: number, cursorAfter: Json): Promi
 export function describeError(error: unknown): { code: string; message: string; permanent: boolean; causes: string[] } {
   const causes: string[] = [];
   for (let c = (error as { cause?: unknown } | null)?.cause; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) {
-    causes.push(c instanceof Error ? `${c.name}: ${c.message}` : String(c));
+    causes.push(c instanceof Error ? `${c.name}: ${c.message}` : JSON.stringify(c));
   }
   const code = error instanceof LgspError ? error.code : 'INTERNAL';
   const permanent = error instanceof SourceError ? error.permanent : error instanceof LgspError;

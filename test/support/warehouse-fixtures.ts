@@ -31,6 +31,16 @@ export async function observationChecksum(db: Db): Promise<{ count: number; dige
   return { count: row?.count ?? 0, digest: row?.digest ?? '' };
 }
 
+/** The same digest over the materialised (rolled-up and derived) values. */
+export async function indicatorValueChecksum(db: Db): Promise<{ count: number; digest: string }> {
+  const r = await sql<{ count: number; digest: string | null }>`
+    select count(*)::int as count,
+           md5(string_agg(v.indicator_code || '|' || u.code || '|' || u.level || '|' || coalesce(u.valid_to::text, '') || '|' || v.period_code || '|' || v.value::text, ',' order by v.indicator_code, u.code, u.level, u.valid_to, v.period_code)) as digest
+    from indicator_value v join admin_unit u on u.id = v.unit_id`.execute(db);
+  const row = r.rows[0];
+  return { count: row?.count ?? 0, digest: row?.digest ?? '' };
+}
+
 export async function tableCount(db: Db, table: 'outbox_event' | 'observation_revision' | 'rejected_record' | 'raw_record' | 'observation'): Promise<number> {
   const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
   return r.rows[0]?.n ?? 0;

@@ -4,7 +4,7 @@ import { requestSync } from '../../queue/sync-queue.js';
 import type { RunRequest, SyncRun } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { describeMode, paramsOf, runToJson } from '../format-run.js';
-import { ConflictError, note, parseMonth, positiveInt, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
+import { ConflictError, note, parseMonth, positiveInt, requireConnection, runOperatorCommand, UsageError, withSyncQueue, workersOnQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome, type FollowOutput } from '../progress.js';
 
 export interface FollowFlags {
@@ -44,7 +44,7 @@ export function followOutput(flags: FollowFlags): FollowOutput {
 export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags: FollowFlags): Promise<number> {
   const { run, joined, workers } = await withSyncQueue(ctx, async (queue) => {
     const requested = await requestSync(ctx.db, queue, request);
-    return { ...requested, workers: await queue.getWorkersCount() };
+    return { ...requested, workers: await workersOnQueue(queue, ctx.config.redisUrl) };
   });
   const c = request.connectionId;
   const wanted = describeMode({ mode: request.mode, params: request.params ?? {}, replay_of: request.replayOf ?? null });
