@@ -15,8 +15,12 @@ export interface IndicatorDependencies {
 
 /**
  * Marks every materialised value that may follow from the changed observations: the same and dependent
- * indicators, for the unit and every unit it rolls up into (its province, its successor; not the country),
- * for the period and the periods that contain it. Runs in the page's transaction.
+ * indicators, for every province the unit is or rolls up into (its own province, the province its legacy
+ * province merged into), for the period and the periods that contain it. Runs in the page's transaction.
+ *
+ * Values are materialised at province level, what the province reports and dashboards read. A commune's
+ * figures are its observations; its rollups over time and derived ratios are cheap to compute on demand
+ * (`aggregate`), while materialising them would multiply the work of a large sync tenfold.
  */
 export async function markDependents(db: Db, keys: readonly ObservationKey[], deps: IndicatorDependencies): Promise<void> {
   if (keys.length === 0) return;
@@ -44,14 +48,17 @@ export async function markDependents(db: Db, keys: readonly ObservationKey[], de
     ),
     next_year (source, dependent) as (
       select * from unnest(${deps.nextYear.map((d) => d[0])}::text[], ${deps.nextYear.map((d) => d[1])}::text[])
+    ),
+    provinces (start_id, unit_id) as (
+      select up.start_id, up.unit_id from up join admin_unit a on a.id = up.unit_id where a.level = 'province'
     )
     insert into indicator_value_dirty (indicator_code, unit_id, period_code)
-    select d.dependent, up.unit_id, c.code
-    from base b join up on up.start_id = b.unit_id join containing c on c.start_code = b.period_code
+    select d.dependent, p.unit_id, c.code
+    from base b join provinces p on p.start_id = b.unit_id join containing c on c.start_code = b.period_code
     join same_year d on d.source = b.indicator_code
     union
-    select d.dependent, up.unit_id, (left(c.code, 4)::int + 1)::text
-    from base b join up on up.start_id = b.unit_id join containing c on c.start_code = b.period_code
+    select d.dependent, p.unit_id, (left(c.code, 4)::int + 1)::text
+    from base b join provinces p on p.start_id = b.unit_id join containing c on c.start_code = b.period_code
     join next_year d on d.source = b.indicator_code
     where c.code ~ '^[0-9]{4}$'
     on conflict do nothing`.execute(db);

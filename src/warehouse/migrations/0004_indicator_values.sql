@@ -1,6 +1,6 @@
--- The figures the province reports, materialised: every indicator for every unit and period a synced
--- observation feeds, rolled up (communes -> province, months -> quarter -> year, legacy -> successor) and
--- derived (ratios, growth) by the catalogue's rules. Downstream reads these; they change with their events.
+-- The figures the provinces report, materialised: every indicator for every province (current and legacy) and
+-- period a synced observation feeds, rolled up (communes -> province, months -> quarter -> year, legacy ->
+-- successor) and derived (ratios, growth) by the catalogue's rules. Downstream reads these, with their events.
 create table indicator_value (
   indicator_code text not null references indicator (code),
   unit_id        bigint not null references admin_unit (id),
