@@ -6,7 +6,7 @@ import { progressLine } from '../src/cli/progress.js';
 import type { SyncQueue } from '../src/queue/sync-queue.js';
 import type { SyncWorker } from '../src/queue/sync-worker.js';
 import { getRun } from '../src/warehouse/sync-runs.js';
-import { cliRedisUrl, freshQueue, jsonLines, startInProcessWorker } from './support/cli-queue.js';
+import { cliQueueEnv, freshQueue, jsonLines, startInProcessWorker } from './support/cli-queue.js';
 import { runCli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { generateRows, testClient, TestSource } from './support/test-source.js';
@@ -47,7 +47,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     source = new TestSource(generateRows([{ code: '40', months: months(1, 6) }, { code: '89', months: months(1, 3) }], 2));
     baseUrl = await source.start();
     queue = await freshQueue();
-    env = { DATABASE_URL: t.url, REDIS_URL: cliRedisUrl, LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', ...testSecretEnv };
+    env = { DATABASE_URL: t.url, ...cliQueueEnv, LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', ...testSecretEnv };
   });
   afterAll(async () => {
     await worker?.shutdown();

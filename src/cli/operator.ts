@@ -41,8 +41,8 @@ export function note(line: string): void {
  * process can exit. Redis is proved reachable first: an unreachable Redis is exit 69 with how to start it.
  */
 export async function withSyncQueue<T>(ctx: CliContext, fn: (queue: SyncQueue) => Promise<T>): Promise<T> {
-  await checkRedis(ctx.config.redisUrl);
-  const queue = createSyncQueue(ctx.config.redisUrl);
+  await checkRedis(ctx.config.queue.redisUrl);
+  const queue = createSyncQueue(ctx.config.queue);
   queue.on('error', (error) => {
     ctx.logger.warn({ err: error.message, queue: syncQueueName }, 'sync queue connection error');
   });
@@ -55,8 +55,8 @@ export async function withSyncQueue<T>(ctx: CliContext, fn: (queue: SyncQueue) =
 
 /**
  * How many workers consume this queue. BullMQ's `getWorkersCount()` counts every client named after the queue
- * on the whole Redis server (CLIENT LIST is not per database), so workers of the same queue name in another
- * Redis database would be counted too: only those on our database are.
+ * (prefix and name) on the whole Redis server: CLIENT LIST is not per database, so workers of the same queue in
+ * another Redis database would be counted too. Only those on our database are.
  */
 export async function workersOnQueue(queue: SyncQueue, redisUrl: string): Promise<number> {
   const path = new URL(redisUrl).pathname.replace(/^\//, '');

@@ -17,6 +17,8 @@ export interface FollowOptions {
   readonly timeoutMs?: number;
   /** Aborted (Ctrl-C): stop following; the run goes on in the worker. */
   readonly signal?: AbortSignal;
+  /** The run as already shown (the `queued`/`joined` line): the first progress line comes with its first change. */
+  readonly shown?: SyncRun;
   /** Written to stdout; a test seam. */
   readonly write?: (text: string) => void;
 }
@@ -55,7 +57,8 @@ export async function followRun(ctx: CliContext, runId: number, options: FollowO
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const pollMs = options.pollMs ?? 500;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-  let last = '';
+  const stateOf = (run: SyncRun) => JSON.stringify([run.status, countsOf(run), run.error]);
+  let last = options.shown ? stateOf(options.shown) : '';
   let tick = 0;
   let retryNoted = '';
   for (;;) {
@@ -65,7 +68,7 @@ export async function followRun(ctx: CliContext, runId: number, options: FollowO
     if (options.output === 'tty') {
       write(`\r\x1b[2K${progressLine(run, tick++)}${done ? '\n' : ''}`);
     } else {
-      const state = JSON.stringify([run.status, countsOf(run), run.error]);
+      const state = stateOf(run);
       if (state !== last && !done) write(`${progressJson(run, 'progress')}\n`);
       last = state;
     }

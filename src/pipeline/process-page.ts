@@ -7,7 +7,9 @@ import { recordRejections } from '../warehouse/rejections.js';
 import { landRecords, type LandedRecord, type StreamRef } from '../warehouse/source-records.js';
 import { writeCursor } from '../warehouse/sync-state.js';
 import { addRunCounts, zeroCounts, type RunCounts } from '../warehouse/sync-runs.js';
-import { markDependents, type IndicatorDependencies } from '../warehouse/indicator-values.js';
+import { markDirty } from '../warehouse/indicator-values.js';
+import { dependentKeys, type IndicatorDependencies } from './dependents.js';
+import type { UnitGraph } from './unit-graph.js';
 import { normaliseRecords } from './normalise.js';
 import type { UnitDirectory } from './unit-directory.js';
 
@@ -18,6 +20,7 @@ export interface PageContext<C> {
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
   readonly dependencies: IndicatorDependencies;
+  readonly graph: UnitGraph;
   /** Bounded backfills leave the connection's incremental cursor where it was. */
   readonly advanceConnectionCursor: boolean;
   readonly logger: Logger;
@@ -60,7 +63,7 @@ export async function applyLanded<C>(trx: Db, ctx: PageContext<C>, landed: reado
   await recordRejections(trx, ctx.ref, normalised.rejections);
   const touched = [...replaced, ...withdrawn.keys];
   const changes = await applyObservationChanges(trx, ctx.ref, touched);
-  if (changes.inserted + changes.updated + changes.removed > 0) await markDependents(trx, touched, ctx.dependencies);
+  if (changes.inserted + changes.updated + changes.removed > 0) await markDirty(trx, dependentKeys(touched, ctx.graph, ctx.dependencies));
   if (withdrawn.records > 0) ctx.logger.info({ stream: ctx.ref.stream, records: withdrawn.records, scopes: completeScopes }, 'records withdrawn by a complete scope');
   return {
     ...zeroCounts(),

@@ -1,40 +1,7 @@
 import { aggregateUnit, loadIndicatorRules, type IndicatorCatalogue } from '../aggregation/index.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
-import { claimDirty, writeIndicatorValues, type ComputedValue, type DirtyKey, type IndicatorDependencies } from '../warehouse/indicator-values.js';
-
-/** From the catalogue: which indicators a change of each indicator can change (itself, derived, weighted). */
-export function indicatorDependencies(catalogue: IndicatorCatalogue): IndicatorDependencies {
-  const direct = new Map<string, Set<string>>();
-  const nextYear: (readonly [string, string])[] = [];
-  const link = (from: string, to: string) => {
-    const set = direct.get(from) ?? new Set<string>();
-    set.add(to);
-    direct.set(from, set);
-  };
-  for (const r of catalogue.values()) {
-    if (r.weight !== null) link(r.weight, r.code);
-    if (r.derivation?.kind === 'ratio') for (const input of [...r.derivation.numerator, ...r.derivation.denominator]) link(input, r.code);
-    if (r.derivation?.kind === 'growth') {
-      link(r.derivation.of, r.code);
-      nextYear.push([r.derivation.of, r.code]);
-    }
-  }
-  const sameYear: (readonly [string, string])[] = [];
-  for (const code of catalogue.keys()) {
-    const seen = new Set<string>([code]);
-    const stack = [code];
-    for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
-      for (const d of direct.get(c) ?? []) {
-        if (seen.has(d)) continue;
-        seen.add(d);
-        stack.push(d);
-      }
-    }
-    for (const d of seen) sameYear.push([code, d]);
-  }
-  return { sameYear, nextYear };
-}
+import { claimDirty, writeIndicatorValues, type ComputedValue, type DirtyKey } from '../warehouse/indicator-values.js';
 
 export interface RefreshResult {
   readonly computed: number;
@@ -57,6 +24,7 @@ function groupByUnit(keys: readonly DirtyKey[]): Map<number, DirtyKey[]> {
  * Safe to run in parallel and to interrupt: unclaimed or uncommitted marks stay for the next refresh.
  */
 export async function refreshIndicatorValues(db: Db, options: { runId: number | null; logger: Logger; batchSize?: number; catalogue?: IndicatorCatalogue }): Promise<RefreshResult> {
+  const started = performance.now();
   const catalogue = options.catalogue ?? (await loadIndicatorRules(db));
   const total = { computed: 0, changed: 0, removed: 0 };
   for (;;) {
@@ -77,6 +45,6 @@ export async function refreshIndicatorValues(db: Db, options: { runId: number | 
     total.changed += batch.changed;
     total.removed += batch.removed;
   }
-  if (total.computed > 0) options.logger.debug(total, 'indicator values refreshed');
+  if (total.computed > 0) options.logger.info({ ...total, ms: Math.round(performance.now() - started) }, 'indicator values refreshed');
   return total;
 }

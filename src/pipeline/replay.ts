@@ -10,7 +10,8 @@ import { SyncInterruptedError } from './errors.js';
 import { applyLanded } from './process-page.js';
 import type { PageProgress } from './run-sync.js';
 import type { UnitDirectory } from './unit-directory.js';
-import type { IndicatorDependencies } from '../warehouse/indicator-values.js';
+import type { IndicatorDependencies } from './dependents.js';
+import type { UnitGraph } from './unit-graph.js';
 
 export interface ReplayDeps {
   readonly db: Db;
@@ -20,6 +21,7 @@ export interface ReplayDeps {
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
   readonly dependencies: IndicatorDependencies;
+  readonly graph: UnitGraph;
   readonly signal: AbortSignal;
   readonly onPage?: (progress: PageProgress) => void | Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function replayRun(deps: ReplayDeps): Promise<SyncRun> {
         const stream = deps.connector.streams.find((s) => s.name === streamName);
         if (!stream) throw new LgspError('REPLAY_INVALID', `connector ${deps.connector.id} no longer has stream "${streamName}" that run ${run.replay_of} landed`);
         const ref = { connectionId: run.connection_id, stream: streamName, runId: run.id };
-        const c = await applyLanded(trx, { db: trx, ref, stream, indicators: deps.indicators, units: deps.units, dependencies: deps.dependencies, advanceConnectionCursor: false, logger: deps.logger }, group, []);
+        const c = await applyLanded(trx, { db: trx, ref, stream, indicators: deps.indicators, units: deps.units, dependencies: deps.dependencies, graph: deps.graph, advanceConnectionCursor: false, logger: deps.logger }, group, []);
         batch = sumCounts(batch, c);
       }
       batch.records_fetched = rows.rows.length;

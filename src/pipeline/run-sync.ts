@@ -1,6 +1,7 @@
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { resolveSecrets, secretRefsSchema } from '../connector-sdk/secrets.js';
 import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } from '../connector-sdk/types.js';
+import { loadIndicatorRules } from '../aggregation/index.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { findConnection, type Connection } from '../warehouse/connections.js';
@@ -10,10 +11,10 @@ import { finishRun, getRun, startRun, sumCounts, zeroCounts, type RunCounts, typ
 import { ConnectionConfigError, SyncInterruptedError } from './errors.js';
 import { processPage, type PageContext } from './process-page.js';
 import { replayRun } from './replay.js';
-import { indicatorDependencies, refreshIndicatorValues } from './refresh-values.js';
+import { indicatorDependencies, type IndicatorDependencies } from './dependents.js';
+import { refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
-import { loadIndicatorRules } from '../aggregation/index.js';
-import type { IndicatorDependencies } from '../warehouse/indicator-values.js';
+import { UnitGraph } from './unit-graph.js';
 
 const refreshEveryPages = 50;
 
@@ -63,8 +64,8 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
   const ctx = connectorContext(connector, connection, logger, deps.env);
   const catalogue = await loadIndicatorRules(deps.db);
   const indicators = new Set(catalogue.keys());
-  const units = await UnitDirectory.load(deps.db);
-  return { run, connection, connector, ctx, logger, catalogue, indicators, units, dependencies: indicatorDependencies(catalogue) };
+  const [units, graph] = await Promise.all([UnitDirectory.load(deps.db), UnitGraph.load(deps.db)]);
+  return { run, connection, connector, ctx, logger, catalogue, indicators, units, graph, dependencies: indicatorDependencies(catalogue) };
 }
 
 /**
@@ -74,10 +75,10 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
 export async function executeRun(deps: SyncDeps, runId: number, control: SyncControl): Promise<SyncRun> {
   const before = await getRun(deps.db, runId);
   if (before && (before.status === 'succeeded' || before.status === 'failed')) return before;
-  const { run, connection, connector, ctx, logger, catalogue, indicators, units, dependencies } = await loadRunContext(deps, runId);
+  const { run, connection, connector, ctx, logger, catalogue, indicators, units, graph, dependencies } = await loadRunContext(deps, runId);
   const refresh = () => refreshIndicatorValues(deps.db, { runId, logger, catalogue });
   if (run.mode === 'replay') {
-    const replayed = await replayRun({ db: deps.db, logger, connector, run, indicators, units, dependencies, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
+    const replayed = await replayRun({ db: deps.db, logger, connector, run, indicators, units, graph, dependencies, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
     await refresh();
     return replayed;
   }
@@ -90,7 +91,7 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
   let total = zeroCounts();
   for (const stream of connector.streams) {
     let pages = 0;
-    const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units, dependencies }, control, async (page) => {
+    const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units, graph, dependencies }, control, async (page) => {
       total = sumCounts(total, page);
       // Large syncs refresh rolled-up values every so many pages, not after each: a province-year would be
       // recomputed once per page otherwise. Small syncs get them at the end of the stream, moments later.
@@ -113,6 +114,7 @@ interface StreamRun {
   readonly indicators: ReadonlySet<string>;
   readonly units: UnitDirectory;
   readonly dependencies: IndicatorDependencies;
+  readonly graph: UnitGraph;
 }
 
 /** One stream of a run, resumed from the run's own progress if it was interrupted. Returns the final cursor. */
@@ -125,7 +127,7 @@ async function syncStream(deps: SyncDeps, s: StreamRun, control: SyncControl, on
   const start = progress ? progress.cursor : mode === 'incremental' ? await readCursor(deps.db, run.connection_id, stream.name) : null;
   const params = run.params as { from?: string; to?: string };
   const pageCtx: PageContext<unknown> = {
-    db: deps.db, ref, stream, indicators: s.indicators, units: s.units, dependencies: s.dependencies, advanceConnectionCursor: mode !== 'backfill', logger: s.logger,
+    db: deps.db, ref, stream, indicators: s.indicators, units: s.units, dependencies: s.dependencies, graph: s.graph, advanceConnectionCursor: mode !== 'backfill', logger: s.logger,
   };
 
   let cursor: Json = start;

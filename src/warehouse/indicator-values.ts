@@ -1,73 +1,22 @@
 import { sql } from 'kysely';
-import type { ObservationKey } from './contributions.js';
 import type { Db } from './database.js';
 
 export const aggregateChangedEvent = 'vn.lgsp.aggregate.changed.v1';
 export const aggregateRemovedEvent = 'vn.lgsp.aggregate.removed.v1';
 
-/** Which indicators depend on which: an input's change makes its derived and weighted indicators dirty too. */
-export interface IndicatorDependencies {
-  /** (source, dependent) pairs, the source itself included: DVC_DOSSIERS_NEW -> DVC_ONLINE_RATE, ... */
-  readonly sameYear: readonly (readonly [string, string])[];
-  /** Growth indicators read the previous year: a change in year Y also changes growth in Y + 1. */
-  readonly nextYear: readonly (readonly [string, string])[];
-}
-
-/**
- * Marks every materialised value that may follow from the changed observations: the same and dependent
- * indicators, for every province the unit is or rolls up into (its own province, the province its legacy
- * province merged into), for the period and the periods that contain it. Runs in the page's transaction.
- *
- * Values are materialised at province level, what the province reports and dashboards read. A commune's
- * figures are its observations; its rollups over time and derived ratios are cheap to compute on demand
- * (`aggregate`), while materialising them would multiply the work of a large sync tenfold.
- */
-export async function markDependents(db: Db, keys: readonly ObservationKey[], deps: IndicatorDependencies): Promise<void> {
-  if (keys.length === 0) return;
-  await sql`
-    with recursive base (indicator_code, unit_id, period_code) as (
-      select distinct * from unnest(${keys.map((k) => k.indicator)}::text[], ${keys.map((k) => k.unitId)}::bigint[], ${keys.map((k) => k.period)}::text[])
-    ),
-    up (start_id, unit_id) as (
-      select distinct unit_id, unit_id from base
-      union
-      select up.start_id, n.id from up
-      cross join lateral (
-        select a.parent_id as id from admin_unit a where a.id = up.unit_id and a.level = 'commune' and a.parent_id is not null
-        union all
-        select s.successor_id from admin_unit_succession s where s.predecessor_id = up.unit_id and not s.divided
-      ) n
-    ),
-    containing (start_code, code) as (
-      select distinct period_code, period_code from base
-      union
-      select c.start_code, p.parent from containing c join period p on p.code = c.code where p.parent is not null
-    ),
-    same_year (source, dependent) as (
-      select * from unnest(${deps.sameYear.map((d) => d[0])}::text[], ${deps.sameYear.map((d) => d[1])}::text[])
-    ),
-    next_year (source, dependent) as (
-      select * from unnest(${deps.nextYear.map((d) => d[0])}::text[], ${deps.nextYear.map((d) => d[1])}::text[])
-    ),
-    provinces (start_id, unit_id) as (
-      select up.start_id, up.unit_id from up join admin_unit a on a.id = up.unit_id where a.level = 'province'
-    )
-    insert into indicator_value_dirty (indicator_code, unit_id, period_code)
-    select d.dependent, p.unit_id, c.code
-    from base b join provinces p on p.start_id = b.unit_id join containing c on c.start_code = b.period_code
-    join same_year d on d.source = b.indicator_code
-    union
-    select d.dependent, p.unit_id, (left(c.code, 4)::int + 1)::text
-    from base b join provinces p on p.start_id = b.unit_id join containing c on c.start_code = b.period_code
-    join next_year d on d.source = b.indicator_code
-    where c.code ~ '^[0-9]{4}$'
-    on conflict do nothing`.execute(db);
-}
-
 export interface DirtyKey {
   readonly indicator: string;
   readonly unitId: number;
   readonly period: string;
+}
+
+/** Marks values to recompute; written in the page's transaction, so a crash cannot lose the marks. */
+export async function markDirty(db: Db, keys: readonly DirtyKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`
+    insert into indicator_value_dirty (indicator_code, unit_id, period_code)
+    select * from unnest(${keys.map((k) => k.indicator)}::text[], ${keys.map((k) => k.unitId)}::bigint[], ${keys.map((k) => k.period)}::text[])
+    on conflict do nothing`.execute(db);
 }
 
 /** Takes up to `limit` dirty keys, locking them so parallel workers share the work. */

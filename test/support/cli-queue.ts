@@ -10,14 +10,15 @@ import { makeTestConnector } from './test-connector.js';
 import { testSecretEnv } from './warehouse-fixtures.js';
 
 /**
- * The Redis database the operator-CLI tests use, so their queue is theirs alone (the sync-workers tests use 7;
- * the default 0 is never touched). LGSP_TEST_CLI_REDIS_DB overrides it.
+ * The queue keys of the operator-CLI tests: a prefix of their own (and a Redis database other than the default),
+ * so their jobs, schedulers and workers meet no other test's. The CLI gets them as REDIS_URL and LGSP_QUEUE_PREFIX.
  */
-export const cliRedisUrl = `redis://127.0.0.1:6379/${process.env.LGSP_TEST_CLI_REDIS_DB ?? '12'}`;
+export const cliQueue = { redisUrl: 'redis://127.0.0.1:6379/12', prefix: `lgsp-cli-test-${process.pid}` };
+export const cliQueueEnv = { REDIS_URL: cliQueue.redisUrl, LGSP_QUEUE_PREFIX: cliQueue.prefix };
 
-/** The sync queue of that database, emptied (jobs and job schedulers) for a fresh start. */
+/** The sync queue under that prefix, emptied (jobs and job schedulers) for a fresh start. */
 export async function freshQueue(): Promise<SyncQueue> {
-  const queue = createSyncQueue(cliRedisUrl);
+  const queue = createSyncQueue(cliQueue);
   await queue.obliterate({ force: true });
   return queue;
 }
@@ -26,7 +27,7 @@ export async function freshQueue(): Promise<SyncQueue> {
 export function startInProcessWorker(db: Db): SyncWorker {
   return createSyncWorker(
     { db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: { ...process.env, ...testSecretEnv } },
-    { redisUrl: cliRedisUrl, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
+    { queue: cliQueue, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
   );
 }
 

@@ -44,7 +44,7 @@ export function followOutput(flags: FollowFlags): FollowOutput {
 export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags: FollowFlags): Promise<number> {
   const { run, joined, workers } = await withSyncQueue(ctx, async (queue) => {
     const requested = await requestSync(ctx.db, queue, request);
-    return { ...requested, workers: await workersOnQueue(queue, ctx.config.redisUrl) };
+    return { ...requested, workers: await workersOnQueue(queue, ctx.config.queue.redisUrl) };
   });
   const c = request.connectionId;
   const wanted = describeMode({ mode: request.mode, params: request.params ?? {}, replay_of: request.replayOf ?? null });
@@ -69,7 +69,7 @@ export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags
   }
   const output = followOutput(flags);
   if (output === 'lines') ctx.print(JSON.stringify({ event: joined ? 'joined' : 'queued', ...runToJson(run) }));
-  const outcome = await followWithInterrupt(ctx, run.id, { output, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) });
+  const outcome = await followWithInterrupt(ctx, run.id, { output, shown: run, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) });
   return reportOutcome(ctx, outcome, output);
 }
 
