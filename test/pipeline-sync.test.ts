@@ -167,6 +167,19 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
     expect((await getRun(t.db, run.id))?.records_fetched).toBe(0);
   });
 
+  it('a backfill reads only its months and leaves the incremental cursor where it was', async () => {
+    await sync('dvc');
+    const cursor = await t.db.selectFrom('sync_state').select('cursor').where('connection_id', '=', 'dvc').executeTakeFirstOrThrow();
+    await sql`truncate observation, observation_contribution, source_record cascade`.execute(t.db);
+    const { run } = await createRun(t.db, { connectionId: 'dvc', mode: 'backfill', params: { from: '2025-03', to: '2025-04' } });
+    const done = await executeRun(deps(), run.id, { signal: new AbortController().signal });
+    const inRange = source.rows.filter((r) => r.month >= '2025-03' && r.month <= '2025-04');
+    expect(done.records_fetched).toBe(inRange.length);
+    const periods = await t.db.selectFrom('observation').select('period_code').distinct().orderBy('period_code').execute();
+    expect(periods.map((p) => p.period_code)).toEqual(['2025-03', '2025-04']);
+    expect((await t.db.selectFrom('sync_state').select('cursor').where('connection_id', '=', 'dvc').executeTakeFirstOrThrow()).cursor).toEqual(cursor.cursor);
+  });
+
   it('replay after a normaliser fix updates exactly the affected observations', async () => {
     const first = await sync('dvc');
     const before = await t.db.selectFrom('observation').select(['indicator_code', 'unit_id', 'period_code', 'value']).execute();

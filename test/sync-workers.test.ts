@@ -111,6 +111,26 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     await next.exited;
   });
 
+  it('bad credentials fail the job at once: one attempt, the run failed with the reason, no retries', async () => {
+    await addTestConnection(t.db, 'dvc-bad', baseUrl, { clientId: 'not-the-client' });
+    const w = await startSyncWorker({ DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, ...testSecretEnv });
+    workers.push(w);
+    const tokenRequests = source.stats.tokenRequests;
+    const { run } = await requestSync(t.db, queue, { connectionId: 'dvc-bad', mode: 'incremental' });
+    const failed = await waitFor('the run to fail', async () => {
+      const r = await getRun(t.db, run.id);
+      return r?.status === 'failed' ? r : undefined;
+    });
+    expect(failed.error).toMatchObject({ code: 'SOURCE_AUTH_FAILED', permanent: true });
+    expect((failed.error as { message: string }).message).toMatch(/Check the client id \("not-the-client"\) and the client secret/);
+    const job = await queue.getJob(`run-${run.id}`);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe('failed');
+    expect(source.stats.tokenRequests - tokenRequests).toBe(1);
+    w.child.kill('SIGTERM');
+    await w.exited;
+  });
+
   it('two worker processes share a queue of many syncs without running one connection twice', async () => {
     const ids = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `share-${x}`);
     for (const id of ids) await addTestConnection(t.db, id, baseUrl);

@@ -74,7 +74,7 @@ export function makeTestConnector(version: 1 | 2 = 1) {
           let cursor = cursorSchema.parse(options.cursor ?? null);
           for (;;) {
             const page = await http.getJson('/api/rows', {
-              params: { since: cursor?.since, afterId: cursor?.afterId, limit: ctx.config.pageSize },
+              params: { since: cursor?.since, afterId: cursor?.afterId, limit: ctx.config.pageSize, fromMonth: options.from, toMonth: options.to },
               parse: (b: unknown) => rowSchema.parse(b),
             });
             const last = page.rows[page.rows.length - 1];

@@ -30,7 +30,7 @@ export const testClient = { id: 'lgsp-test', secret: 's3cr3t-test' };
 /**
  * A real HTTP server speaking a small paged, OAuth2-protected API, with switchable faults, for engine tests:
  *   POST /oauth2/token            client credentials -> bearer token
- *   GET  /api/rows?since&afterId&limit  rows ordered by (updatedAt, id) after the cursor
+ *   GET  /api/rows?since&afterId&limit[&fromMonth&toMonth]  rows ordered by (updatedAt, id) after the cursor
  */
 export class TestSource {
   rows: TestRow[] = [];
@@ -122,10 +122,12 @@ export class TestSource {
       json(res, 401, { error: 'invalid_token' });
       return;
     }
+    const from = url.searchParams.get('fromMonth') ?? '0000-00';
+    const to = url.searchParams.get('toMonth') ?? '9999-99';
     const since = url.searchParams.get('since') ?? '';
     const afterId = url.searchParams.get('afterId') ?? '';
     const limit = Number(url.searchParams.get('limit') ?? '100');
-    const sorted = [...this.rows].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+    const sorted = this.rows.filter((r) => r.month >= from && r.month <= to).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
     const after = sorted.filter((r) => r.updatedAt > since || (r.updatedAt === since && r.id > afterId));
     const rows = after.slice(0, limit);
     const last = rows[rows.length - 1];
