@@ -6,7 +6,7 @@ import { progressLine } from '../src/cli/progress.js';
 import type { SyncQueue } from '../src/queue/sync-queue.js';
 import type { SyncWorker } from '../src/queue/sync-worker.js';
 import { getRun } from '../src/warehouse/sync-runs.js';
-import { cliQueueEnv, freshQueue, jsonLines, startInProcessWorker } from './support/cli-queue.js';
+import { cliQueueEnv, freshQueue, jsonLines, runCliStreaming, startInProcessWorker } from './support/cli-queue.js';
 import { runCli } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { generateRows, testClient, TestSource } from './support/test-source.js';
@@ -207,8 +207,10 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(new RegExp(`error \\[CONNECTION_BUSY\\]: connection dvc has run ${runId} queued: wait for it to end`));
 
-    worker = startInProcessWorker(t.db);
-    const wait = await lgsp('sync', 'dvc', '--wait', '--timeout', '40');
+    // The worker starts once the CLI follows the queued run, so it sees the run go from queued to succeeded.
+    const wait = await runCliStreaming(['sync', 'dvc', '--wait', '--timeout', '40'], env, (out) => {
+      if (worker === undefined && out.includes('"event":"joined"')) worker = startInProcessWorker(t.db);
+    });
     expect(wait.stderr).toContain(`connection dvc already has run ${runId} queued; following it`);
     expect(wait.code).toBe(0);
     const lines = jsonLines(wait.stdout) as unknown as RunLine[];
@@ -316,7 +318,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     const removed = await lgsp('connections', 'remove', 'dvc', '--force', '--json');
     expect(removed.stderr).toBe('');
     expect(removed.code).toBe(0);
-    expect(JSON.parse(removed.stdout)).toMatchObject({ connection: 'dvc', detached: { observations: 18, revisions: 18 }, scheduler: null });
+    expect(JSON.parse(removed.stdout)).toMatchObject({ connection: 'dvc', detached: { observation: 18, observation_revision: 18 }, scheduler: null });
     expect(await t.db.selectFrom('observation').select('connection_id').distinct().execute()).toEqual([{ connection_id: null }]);
     expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([]);
     expect((await lgsp('runs', 'list', '--connection', 'dvc')).code).toBe(1);

@@ -85,7 +85,9 @@ async function measure(records: number): Promise<IngestResult> {
       indicatorValues,
     };
   } finally {
-    await bench.drop();
+    // BENCH_KEEP=1 leaves the database for a look with psql.
+    if (process.env.BENCH_KEEP === '1') await bench.db.destroy();
+    else await bench.drop();
   }
 }
 

@@ -4,7 +4,7 @@ import { UnitResolutionError } from '../errors.js';
 import { endsOn, parsePeriod } from '../periods/period.js';
 import type { Db } from '../warehouse/database.js';
 import { loadContributors } from './contributors.js';
-import { Evaluation } from './engine.js';
+import { Evaluation, EvaluationMemo } from './engine.js';
 import { loadIndicatorRules, requiredIndicators, rulesOf, type IndicatorCatalogue } from './indicator-rules.js';
 import { loadObservations } from './observations.js';
 import { requiredPeriods } from './period-tree.js';
@@ -76,8 +76,9 @@ export async function aggregateUnit(
     for (const p of requiredPeriods(catalogue, rules.code, period)) periods.add(p);
   }
   const observations = await loadObservations(db, [...indicators], tree.unitIds, [...periods]);
+  const memo = new EvaluationMemo();
   return parsed.map(({ rules, period }) => {
-    const evaluation = new Evaluation(catalogue, tree, observations);
+    const evaluation = new Evaluation(catalogue, tree, observations, memo);
     const computed = evaluation.value(rules.code, tree.root, period);
     evaluation.noteLeftOut(requiredIndicators(catalogue, rules.code));
     const base = { indicator: rules.code, unit: tree.root.unit, period: period.code, notes: evaluation.notesList(), inputs: evaluation.trace(), parts: evaluation.parts() };

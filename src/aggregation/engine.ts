@@ -10,24 +10,41 @@ import { combineOverTime, noteTimeCoverage } from './period-rules.js';
 import { combineAcrossUnits } from './unit-rules.js';
 import { missing, type Computed, type PartValue, type TraceEntry } from './types.js';
 
-/** One computation in memory over the fetched tree and observations: memoised steps, notes, trace and parts. */
+/** Something a step reported besides its result (a note, a trace entry, a part), replayable on a cache hit. */
+type Effect = (ev: Evaluation) => void;
+
+interface Cached<T> {
+  readonly result: T;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * Results of steps over one tree and one set of observations, shared by the evaluations of several queries
+ * (a province's months, quarters and years, and the ratios built on them) so each step is computed once. A step
+ * keeps what it reported, so a later query that reuses it still gets its notes and trace.
+ */
+export class EvaluationMemo {
+  readonly steps = new Map<string, Cached<Computed | TimeResult>>();
+}
+
+/** One query's computation: steps from the shared memo, notes, trace and parts of its own. */
 export class Evaluation implements Evaluator {
   private readonly notes = new NoteCollector();
   private readonly traceEntries = new Map<string, TraceEntry>();
   private readonly partEntries = new Map<string, PartValue>();
-  private readonly memo = new Map<string, Computed>();
-  private readonly timeMemo = new Map<string, TimeResult>();
-  private readonly unitMemo = new Map<string, Computed>();
   private readonly inProgress = new Set<string>();
+  /** Effect lists of the steps being computed, innermost last: an effect belongs to every one of them. */
+  private readonly recording: Effect[][] = [];
 
   constructor(
     readonly catalogue: IndicatorCatalogue,
     readonly tree: ContributorTree,
     readonly observations: ObservationIndex,
+    private readonly memo: EvaluationMemo = new EvaluationMemo(),
   ) {}
 
   value(code: string, node: ContributorNode, period: Period): Computed {
-    return this.memoised(this.memo, `value|${code}|${node.unit.id}|${period.code}`, () => {
+    return this.step(`value|${code}|${node.unit.id}|${period.code}`, () => {
       const rules = rulesOf(this.catalogue, code);
       if (rules.derivation !== null) return computeDerived(this, rules, node, period);
       const result = this.overTime(code, node, period);
@@ -37,32 +54,22 @@ export class Evaluation implements Evaluator {
   }
 
   overTime(code: string, node: ContributorNode, period: Period): TimeResult {
-    const key = `${code}|${node.unit.id}|${period.code}`;
-    const known = this.timeMemo.get(key);
-    if (known) return known;
-    const result = combineOverTime(this, rulesOf(this.catalogue, code), node, period);
-    this.timeMemo.set(key, result);
-    return result;
+    return this.step(`time|${code}|${node.unit.id}|${period.code}`, () => combineOverTime(this, rulesOf(this.catalogue, code), node, period), {
+      computed: missing(`circular definition while computing ${code} over time`),
+      covered: [],
+    });
   }
 
   acrossUnits(code: string, node: ContributorNode, period: Period): Computed {
-    return this.memoised(this.unitMemo, `units|${code}|${node.unit.id}|${period.code}`, () =>
-      combineAcrossUnits(this, rulesOf(this.catalogue, code), node, period),
-    );
+    return this.step(`units|${code}|${node.unit.id}|${period.code}`, () => combineAcrossUnits(this, rulesOf(this.catalogue, code), node, period));
   }
 
   observed(code: string, node: ContributorNode, period: Period): Decimal | null {
     const stored = this.observations.get(code, node.unit.id, period.code);
     if (!stored) return null;
     const unit = node.unit;
-    this.traceEntries.set(`${code}|${unit.id}|${period.code}`, {
-      indicator: code,
-      unitId: unit.id,
-      unitCode: unit.code,
-      unitName: unit.name,
-      period: period.code,
-      value: stored.text,
-    });
+    const entry: TraceEntry = { indicator: code, unitId: unit.id, unitCode: unit.code, unitName: unit.name, period: period.code, value: stored.text };
+    this.emit((ev) => ev.traceEntries.set(`${code}|${unit.id}|${period.code}`, entry));
     if (node.dividedLegacy && node !== this.tree.root) {
       this.note(`includes divided legacy commune ${unitLabel(unit)}: its values roll up at province level only, not into any current commune`);
     }
@@ -70,15 +77,15 @@ export class Evaluation implements Evaluator {
   }
 
   note(message: string, period?: string): void {
-    this.notes.add(message, period);
+    this.emit((ev) => { ev.notes.add(message, period); });
   }
 
   coverage(subject: string, kind: string, total: number, period: string, absent: readonly string[]): void {
-    this.notes.coverage(subject, kind, total, period, absent);
+    this.emit((ev) => { ev.notes.coverage(subject, kind, total, period, absent); });
   }
 
   part(part: PartValue): void {
-    this.partEntries.set(`${part.role}|${part.indicator}|${part.unitCode}|${part.unitName}|${part.period}`, part);
+    this.emit((ev) => ev.partEntries.set(`${part.role}|${part.indicator}|${part.unitCode}|${part.unitName}|${part.period}`, part));
   }
 
   /** Divided legacy communes left out of the tree (querying a current commune) are named when they hold values. */
@@ -109,16 +116,28 @@ export class Evaluation implements Evaluator {
     return [...this.partEntries.values()];
   }
 
-  private memoised(memo: Map<string, Computed>, key: string, compute: () => Computed): Computed {
-    const known = memo.get(key);
-    if (known) return known;
-    if (this.inProgress.has(key)) return missing(`circular definition while computing ${key}`);
+  /** Applies an effect to this evaluation and records it for every step being computed. */
+  private emit(effect: Effect): void {
+    effect(this);
+    for (const effects of this.recording) effects.push(effect);
+  }
+
+  private step<T extends Computed | TimeResult>(key: string, compute: () => T, circular?: T): T {
+    const known = this.memo.steps.get(key) as Cached<T> | undefined;
+    if (known) {
+      for (const effect of known.effects) this.emit(effect);
+      return known.result;
+    }
+    if (this.inProgress.has(key)) return circular ?? (missing(`circular definition while computing ${key}`) as T);
     this.inProgress.add(key);
+    const effects: Effect[] = [];
+    this.recording.push(effects);
     try {
       const result = compute();
-      memo.set(key, result);
+      this.memo.steps.set(key, { result, effects });
       return result;
     } finally {
+      this.recording.pop();
       this.inProgress.delete(key);
     }
   }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { secretRefSchema, type SecretRefs } from '../../connector-sdk/secrets.js';
 import type { ConnectorDefinition } from '../../connector-sdk/types.js';
+import { LgspError } from '../../errors.js';
+import type { Db } from '../../warehouse/database.js';
 import { describeError, type SyncRun } from '../../warehouse/sync-runs.js';
 import { connectorContext } from '../../pipeline/run-sync.js';
 import { describeSchedule, type Schedule } from '../../queue/schedules.js';
@@ -276,17 +278,64 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
 interface RemoveReport {
   connection: string;
   deleted: { runs: number; rawRecords: number; rejectedRecords: number; cursors: number };
-  detached: { observations: number; revisions: number };
+  /** Rows of warehouse tables (observation, observation_revision, indicator_value ...) kept, detached: table -> rows. */
+  detached: Record<string, number>;
   scheduler: SchedulerState | null;
 }
 
 const countOf = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
 
+/** What the connection owns: deleted with it. Every other table that points at it or its runs is detached. */
+const ownedTables = new Set(['connection', 'sync_run', 'sync_run_stream', 'sync_state', 'raw_record', 'rejected_record', 'source_record', 'observation_contribution']);
+
+interface ForeignKey {
+  table: string;
+  column: string;
+  target: 'connection' | 'sync_run';
+  nullable: boolean;
+}
+
+/** The single-column foreign keys to connection(id) and sync_run(id), from the catalogue: tables other work adds are included. */
+async function referencesToConnection(trx: Db): Promise<ForeignKey[]> {
+  const r = await sql<ForeignKey>`
+    select t.relname as "table", a.attname as "column", f.relname as target, not a.attnotnull as nullable
+    from pg_constraint c
+    join pg_class t on t.oid = c.conrelid
+    join pg_class f on f.oid = c.confrelid
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+    where c.contype = 'f' and cardinality(c.conkey) = 1 and t.relnamespace = f.relnamespace
+      and f.oid in (to_regclass('connection'), to_regclass('sync_run'))
+    order by 1, 2`.execute(trx);
+  return r.rows;
+}
+
+/** Sets to null, in every table the connection does not own, the references to it and its runs. Returns table -> rows. */
+async function detachWarehouseRows(trx: Db, id: string): Promise<Record<string, number>> {
+  const byTable = new Map<string, ForeignKey[]>();
+  for (const fk of await referencesToConnection(trx)) {
+    if (ownedTables.has(fk.table)) continue;
+    if (!fk.nullable) {
+      throw new LgspError('CONNECTION_REMOVE_BLOCKED', `${fk.table}.${fk.column} must reference a ${fk.target} and rows of it belong to connection ${id}: they cannot be kept without it, so the connection cannot be removed.`);
+    }
+    byTable.set(fk.table, [...(byTable.get(fk.table) ?? []), fk]);
+  }
+  const detached: Record<string, number> = {};
+  for (const [table, fks] of byTable) {
+    const matches = fks.map((fk) => (fk.target === 'connection' ? sql`${sql.ref(fk.column)} = ${id}` : sql`${sql.ref(fk.column)} in (select id from sync_run where connection_id = ${id})`));
+    const sets = fks.map((fk) => sql`${sql.ref(fk.column)} = null`);
+    const r = await sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.join(matches, sql` or `)}`.execute(trx);
+    const n = Number(r.numAffectedRows ?? 0);
+    if (n > 0) detached[table] = n;
+  }
+  return detached;
+}
+
 /**
  * Removes a connection. Refused while a run is queued or running. A connection whose figures are in the warehouse
- * (observations or revisions) is kept unless `--force`: then its observations and their history stay, detached
- * from it (connection and run set to null), so the warehouse does not change behind its events. Its runs, raw
- * and rejected records, cursors and contributions are deleted with it, and its job scheduler is removed.
+ * (observations or revisions) is kept unless `--force`: then its observations, their history and the values
+ * computed from them stay, detached from it (connection and run set to null), so the warehouse does not change
+ * behind the events it published. Its runs, raw and rejected records, cursors and contributions are deleted with
+ * it, and its job scheduler is removed.
  */
 export async function runConnectionsRemove(ctx: CliContext, id: string, flags: { force?: boolean; json?: boolean }): Promise<number> {
   await requireConnection(ctx, id);
@@ -296,7 +345,7 @@ export async function runConnectionsRemove(ctx: CliContext, id: string, flags: {
       await sql`select id from connection where id = ${id} for update`.execute(trx);
       const active = await trx.selectFrom('sync_run').select(['id', 'status']).where('connection_id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
       if (active) {
-        throw new ConflictError('CONNECTION_BUSY', `connection ${id} has run ${active.id} ${active.status}: wait for it to end (\`lgsp runs show ${active.id}\`), pause the schedule (\`lgsp schedule pause ${id}\`), then remove it.`);
+        throw new ConflictError('CONNECTION_BUSY', `connection ${id} has run ${active.id} ${active.status}: wait for it to end (\`lgsp runs show ${active.id} --wait\`), pause the schedule (\`lgsp schedule pause ${id}\`), then remove it.`);
       }
       const runIds = trx.selectFrom('sync_run').select('id').where('connection_id', '=', id);
       const observations = await countOf(trx.selectFrom('observation').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.or([eb('connection_id', '=', id), eb('sync_run_id', 'in', runIds)])).execute());
@@ -308,10 +357,7 @@ export async function runConnectionsRemove(ctx: CliContext, id: string, flags: {
             `To remove it anyway, run \`lgsp connections remove ${id} --force\`: its observations and their history stay in the warehouse, detached from the connection, and its runs, raw and rejected records and cursors are deleted.`,
         );
       }
-      const detached = {
-        observations: Number((await trx.updateTable('observation').set({ connection_id: null, sync_run_id: null }).where((eb) => eb.or([eb('connection_id', '=', id), eb('sync_run_id', 'in', runIds)])).executeTakeFirst()).numUpdatedRows),
-        revisions: Number((await trx.updateTable('observation_revision').set({ connection_id: null, sync_run_id: null }).where((eb) => eb.or([eb('connection_id', '=', id), eb('sync_run_id', 'in', runIds)])).executeTakeFirst()).numUpdatedRows),
-      };
+      const detached = await detachWarehouseRows(trx, id);
       const cursors = Number((await trx.deleteFrom('sync_state').where('connection_id', '=', id).executeTakeFirst()).numDeletedRows);
       await trx.deleteFrom('observation_contribution').where('connection_id', '=', id).execute();
       await trx.deleteFrom('source_record').where('connection_id', '=', id).execute();
@@ -326,9 +372,8 @@ export async function runConnectionsRemove(ctx: CliContext, id: string, flags: {
     else {
       const d = full.deleted;
       ctx.print(`removed connection ${id} and its schedule; deleted ${d.runs} run(s), ${d.rawRecords} raw record(s), ${d.rejectedRecords} rejected record(s), ${d.cursors} cursor(s)`);
-      if (full.detached.observations + full.detached.revisions > 0) {
-        ctx.print(`kept ${full.detached.observations} observation(s) and ${full.detached.revisions} revision(s) in the warehouse, detached from the connection`);
-      }
+      const kept = Object.entries(full.detached).map(([table, n]) => `${n} ${table} row(s)`);
+      if (kept.length > 0) ctx.print(`kept in the warehouse, detached from the connection: ${kept.join(', ')}`);
     }
     return ExitCode.ok;
   });

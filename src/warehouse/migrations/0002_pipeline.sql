@@ -49,15 +49,18 @@ create table sync_state (
   primary key (connection_id, stream)
 );
 
+-- Tables written once per record (raw_record, source_record, observation_contribution, observation_revision)
+-- carry no foreign keys: the pipeline writes them only from references it has just validated, and per-row
+-- foreign-key triggers would cost more than the writes themselves.
 create table raw_record (
   id            bigint generated always as identity primary key,
-  connection_id text not null references connection (id),
+  connection_id text not null,
   stream        text not null,
   source_key    text not null,
   content_hash  bytea not null,       -- sha256 of the canonical payload: an unchanged record is not stored again
   payload       jsonb not null,
   fetched_at    timestamptz not null default now(),
-  sync_run_id   bigint not null references sync_run (id),
+  sync_run_id   bigint not null,
   unique (connection_id, stream, source_key, content_hash)
 );
 create index raw_record_run_idx on raw_record (sync_run_id);
@@ -85,8 +88,8 @@ create table observation (
   value          numeric not null,
   status         text not null check (status in ('final', 'provisional', 'estimated')),
   measure_unit   text not null,
-  connection_id  text references connection (id),
-  sync_run_id    bigint references sync_run (id),
+  connection_id  text,                -- provenance: the connection and run that last changed the value
+  sync_run_id    bigint,
   -- Raw records behind the value: kept as an array so a page of observations is one multi-row upsert.
   raw_record_ids bigint[] not null default '{}',
   created_at     timestamptz not null default now(),
@@ -98,16 +101,16 @@ create index observation_unit_period_idx on observation (unit_id, period_code);
 -- Every change of an observation. Keyed by the observation's natural key so history outlives a removal.
 create table observation_revision (
   id             bigint generated always as identity primary key,
-  indicator_code text not null references indicator (code),
-  unit_id        bigint not null references admin_unit (id),
-  period_code    text not null references period (code),
+  indicator_code text not null,
+  unit_id        bigint not null,
+  period_code    text not null,
   change         text not null check (change in ('insert', 'update', 'remove')),
   old_value      numeric,
   new_value      numeric,
   old_status     text,
   new_status     text,
-  connection_id  text references connection (id),
-  sync_run_id    bigint references sync_run (id),
+  connection_id  text,
+  sync_run_id    bigint,
   changed_at     timestamptz not null default now()
 );
 create index observation_revision_key_idx on observation_revision (indicator_code, unit_id, period_code, id);

@@ -4,32 +4,33 @@
 -- and a record can be revised or withdrawn. So a record's figures are kept as contributions, replaced whenever
 -- the record changes, and an observation is recomputed from the contributions of its key. This is what makes
 -- every stage idempotent: replaying a page replaces contributions with themselves and changes nothing.
+-- Like raw_record, these per-record tables carry no foreign keys (see 0002).
 
 create table source_record (
-  connection_id text not null references connection (id) on delete cascade,
+  connection_id text not null,
   stream        text not null,
   source_key    text not null,
   content_hash  bytea not null,
-  raw_record_id bigint not null references raw_record (id),
+  raw_record_id bigint not null,
   scope         text,
   -- Run that last saw a scoped record: a scope published in full drops the records it no longer has.
-  seen_run_id   bigint references sync_run (id),
+  seen_run_id   bigint,
   updated_at    timestamptz not null default now(),
   primary key (connection_id, stream, source_key)
 );
 create index source_record_scope_idx on source_record (connection_id, stream, scope) where scope is not null;
 
 create table observation_contribution (
-  connection_id  text not null references connection (id) on delete cascade,
+  connection_id  text not null,
   stream         text not null,
   source_key     text not null,
-  indicator_code text not null references indicator (code),
-  unit_id        bigint not null references admin_unit (id),
-  period_code    text not null references period (code),
+  indicator_code text not null,
+  unit_id        bigint not null,
+  period_code    text not null,
   value          numeric not null,
   status         text not null check (status in ('final', 'provisional', 'estimated')),
-  raw_record_id  bigint not null references raw_record (id),
-  sync_run_id    bigint not null references sync_run (id),
+  raw_record_id  bigint not null,
+  sync_run_id    bigint not null,
   updated_at     timestamptz not null default now(),
   primary key (connection_id, stream, source_key, indicator_code, unit_id, period_code)
 );
