@@ -81,7 +81,6 @@ export async function writeIndicatorValues(db: Db, runId: number | null, values:
                'unit', jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name, 'level', u.level),
                'period', ch.period_code, 'value', ch.new_value::text, 'previousValue', ch.old_value::text, 'runId', ${runId}::bigint)
       from changes ch join admin_unit u on u.id = ch.unit_id
-      order by ch.indicator_code, u.code, ch.period_code
     ),
     cleared as (
       delete from indicator_value_dirty d using computed c

@@ -99,7 +99,6 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
                'status', c.new_status, 'previousStatus', c.old_status, 'unitOfMeasure', c.measure_unit,
                'connectionId', c.connection_id, 'runId', ${ref.runId}::bigint)
       from changes c join admin_unit u on u.id = c.unit_id
-      order by c.indicator_code, u.code, c.period_code
     )
     select change, count(*)::int as n from changes group by change`.execute(db);
   const count = (c: string) => result.rows.find((r) => r.change === c)?.n ?? 0;

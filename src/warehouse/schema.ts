@@ -200,7 +200,6 @@ export interface ObservationRevisionTable {
 
 export interface OutboxEventTable {
   seq: Generated<number>;
-  id: Generated<string>;
   type: string;
   subject: string;
   data: Json<Record<string, unknown>>;

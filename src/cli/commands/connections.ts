@@ -295,7 +295,18 @@ interface ForeignKey {
   nullable: boolean;
 }
 
-/** The single-column foreign keys to connection(id) and sync_run(id), from the catalogue: tables other work adds are included. */
+/** Provenance columns that point at a connection and its runs without a foreign key (dropped for write speed). */
+const provenanceColumns: readonly ForeignKey[] = [
+  { table: 'observation', column: 'connection_id', target: 'connection', nullable: true },
+  { table: 'observation', column: 'sync_run_id', target: 'sync_run', nullable: true },
+  { table: 'observation_revision', column: 'connection_id', target: 'connection', nullable: true },
+  { table: 'observation_revision', column: 'sync_run_id', target: 'sync_run', nullable: true },
+];
+
+/**
+ * Everything outside the connection's own tables that points at it or its runs: the provenance columns above plus
+ * every single-column foreign key to connection(id) or sync_run(id) the catalogue has, so tables added later count.
+ */
 async function referencesToConnection(trx: Db): Promise<ForeignKey[]> {
   const r = await sql<ForeignKey>`
     select t.relname as "table", a.attname as "column", f.relname as target, not a.attnotnull as nullable
@@ -306,22 +317,28 @@ async function referencesToConnection(trx: Db): Promise<ForeignKey[]> {
     where c.contype = 'f' and cardinality(c.conkey) = 1 and t.relnamespace = f.relnamespace
       and f.oid in (to_regclass('connection'), to_regclass('sync_run'))
     order by 1, 2`.execute(trx);
-  return r.rows;
+  const all = [...provenanceColumns];
+  for (const fk of r.rows) if (!all.some((k) => k.table === fk.table && k.column === fk.column)) all.push(fk);
+  return all.filter((fk) => !ownedTables.has(fk.table));
 }
 
 /** Sets to null, in every table the connection does not own, the references to it and its runs. Returns table -> rows. */
 async function detachWarehouseRows(trx: Db, id: string): Promise<Record<string, number>> {
+  const match = (fk: ForeignKey) => (fk.target === 'connection' ? sql`${sql.ref(fk.column)} = ${id}` : sql`${sql.ref(fk.column)} in (select id from sync_run where connection_id = ${id})`);
   const byTable = new Map<string, ForeignKey[]>();
   for (const fk of await referencesToConnection(trx)) {
-    if (ownedTables.has(fk.table)) continue;
     if (!fk.nullable) {
-      throw new LgspError('CONNECTION_REMOVE_BLOCKED', `${fk.table}.${fk.column} must reference a ${fk.target} and rows of it belong to connection ${id}: they cannot be kept without it, so the connection cannot be removed.`);
+      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(fk.table)} where ${match(fk)}`.execute(trx);
+      if ((rows.rows[0]?.n ?? 0) > 0) {
+        throw new LgspError('CONNECTION_REMOVE_BLOCKED', `${fk.table}.${fk.column} has rows of connection ${id} that must reference its ${fk.target} and cannot be kept without it: the connection cannot be removed; report this table to the maintainers.`);
+      }
+      continue;
     }
     byTable.set(fk.table, [...(byTable.get(fk.table) ?? []), fk]);
   }
   const detached: Record<string, number> = {};
   for (const [table, fks] of byTable) {
-    const matches = fks.map((fk) => (fk.target === 'connection' ? sql`${sql.ref(fk.column)} = ${id}` : sql`${sql.ref(fk.column)} in (select id from sync_run where connection_id = ${id})`));
+    const matches = fks.map(match);
     const sets = fks.map((fk) => sql`${sql.ref(fk.column)} = null`);
     const r = await sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.join(matches, sql` or `)}`.execute(trx);
     const n = Number(r.numAffectedRows ?? 0);

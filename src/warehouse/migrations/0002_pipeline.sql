@@ -116,8 +116,8 @@ create table observation_revision (
 create index observation_revision_key_idx on observation_revision (indicator_code, unit_id, period_code, id);
 
 create table outbox_event (
-  seq          bigint generated always as identity primary key,   -- publication order
-  id           uuid not null unique default gen_random_uuid(),     -- the event id consumers deduplicate on
+  -- Publication order, and the stable event id consumers deduplicate on (a redelivery carries the same one).
+  seq          bigint generated always as identity primary key,
   type         text not null,
   subject      text not null,
   data         jsonb not null,
