@@ -152,7 +152,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
 
     const set = await lgsp('schedule', 'set', 'sched', '--cron', '30 6 * * 1-5', '--tz', 'Asia/Ho_Chi_Minh');
     expect(set.code).toBe(0);
-    expect(set.stdout).toMatch(/connection sched: schedule cron "30 6 \* \* 1-5" \(Asia\/Ho_Chi_Minh\); next sync at 20\d\d-\d\d-\d\dT\d\d:30:00\.000Z/);
+    expect(set.stdout).toMatch(/connection sched: schedule cron "30 6 \* \* 1-5" \(Asia\/Ho_Chi_Minh\); next sync at 20\d\d-\d\d-\d\d 06:30 Asia\/Ho_Chi_Minh \(20\d\d-\d\d-\d\dT23:30:00\.000Z\)/);
     expect(await scheduler()).toMatchObject({ pattern: '30 6 * * 1-5', tz: 'Asia/Ho_Chi_Minh' });
 
     const pause = await lgsp('schedule', 'pause', 'sched', '--json');
@@ -203,6 +203,18 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(new RegExp(`error \\[SYNC_ALREADY_ACTIVE\\]: connection dvc already has run ${runId} \\(incremental\\) queued; only one sync per connection runs at a time, so the full refresh was not queued\\. Wait for run ${runId} to end`));
 
+    const timeout = await lgsp('sync', 'dvc', '--wait', '--timeout', '1');
+    expect(timeout.code).toBe(1);
+    expect(timeout.stderr).toContain(`error [SYNC_WAIT_TIMEOUT]: run ${runId} did not finish in time. It has not started: is a sync worker running (\`npm run worker\`)?`);
+    expect(jsonLines(timeout.stdout).map((l) => l.event)).toEqual(['joined', 'stopped']);
+
+    // Ctrl-C stops the following, not the run.
+    const interrupted = await runCliStreaming(['runs', 'show', String(runId), '--wait'], env, (out, child) => {
+      if (out.includes('"event":"progress"')) child.kill('SIGINT');
+    });
+    expect(interrupted.stderr).toContain(`stopped following: run ${runId} is queued and goes on in the worker; follow it with \`lgsp runs show ${runId}\``);
+    expect(interrupted.code).toBe(130);
+
     const busy = await lgsp('connections', 'remove', 'dvc', '--force');
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(new RegExp(`error \\[CONNECTION_BUSY\\]: connection dvc has run ${runId} queued: wait for it to end`));
@@ -238,6 +250,11 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     const bad = await lgsp('runs', 'show', 'latest');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/expected a run id: a whole number from 1/);
+    const listed = JSON.parse((await lgsp('runs', 'list', '--json', '--limit', '1')).stdout) as { id: number; connectionId: string }[];
+    expect(listed).toEqual([expect.objectContaining({ connectionId: 'dvc' })]);
+    const noRedis = await runCli(['sync', 'dvc'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(noRedis.code).toBe(69);
+    expect(noRedis.stderr).toMatch(/error \[SERVICE_UNAVAILABLE\]: Redis is not reachable at redis:\/\/127\.0\.0\.1:1\. Start it with/);
     const none = await lgsp('runs', 'show', '999999');
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/error \[NOT_FOUND\]: Sync run "999999" does not exist\. Run `lgsp runs list`/);

@@ -13,7 +13,12 @@ await runProcess('outbox-relay', async ({ logger, db }) => {
   };
   await report();
   const timer = setInterval(() => {
-    report().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'reading the outbox failed'));
+    report().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reading the outbox failed'); });
   }, reportEveryMs);
-  return { stop: () => Promise.resolve(clearInterval(timer)) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
 });

@@ -15,7 +15,7 @@ await runProcess('scheduler', async ({ config, logger, db }) => {
   };
   await reconcile();
   const timer = setInterval(() => {
-    reconcile().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'reconciling schedules failed'));
+    reconcile().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reconciling schedules failed'); });
   }, reconcileEveryMs);
   return {
     stop: async () => {

@@ -98,7 +98,12 @@ async function copyBaseline(url: string): Promise<{ rows: number; seconds: numbe
   try {
     const chunks: Buffer[] = [];
     const columns = 'indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, raw_record_ids';
-    await pipeline(client.query(copyTo(`copy (select ${columns} from observation) to stdout`)), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+    await pipeline(client.query(copyTo(`copy (select ${columns} from observation) to stdout`)), new Writable({
+      write: (c: Buffer, _e, cb) => {
+        chunks.push(c);
+        cb();
+      },
+    }));
     const rows = Number((await client.query<{ n: string }>('select count(*) as n from observation')).rows[0]?.n ?? 0);
     await client.query('truncate observation');
     const started = performance.now();

@@ -44,7 +44,7 @@ export async function startSyntheticSource(total: number, communes: readonly str
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => new Promise<void>((r) => server.close(() => { r(); })),
   };
 }
 
@@ -66,7 +66,7 @@ export const syntheticConnector = defineConnector({
         for (;;) {
           const page = await http.getJson('/records', { params: { after, limit: ctx.config.pageSize }, parse: (b: unknown) => pageSchema.parse(b) });
           after = page.next ?? after + page.records.length;
-          yield { records: page.records.map((r) => ({ key: String(r.id), data: r as Json })), cursor: after };
+          yield { records: page.records.map((r) => ({ key: typeof r.id === 'string' ? r.id : JSON.stringify(r.id), data: r })), cursor: after };
           if (page.next === null) return;
         }
       },

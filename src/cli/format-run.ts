@@ -12,20 +12,6 @@ export function countsOf(run: SyncRun): RunCounts {
   return out;
 }
 
-/**
- * A timestamp column as a Date. (The warehouse schema types `Generated<Timestamp>` columns as the ColumnType
- * itself, so created_at / queued_at / updated_at are read through this rather than as Date.)
- */
-export function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
-}
-
-/** A run's params (typed likewise through the schema's nested ColumnType). */
-export function paramsOf(run: Pick<SyncRun, 'params'>): Record<string, unknown> {
-  const p: unknown = run.params;
-  return p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : {};
-}
-
 /** A run's stored error: what `describeError` wrote when the run (or an attempt of it) failed. */
 export interface RunError {
   readonly code: string;
@@ -102,10 +88,10 @@ export function runToJson(run: SyncRun, now: Date = new Date()) {
     connectionId: run.connection_id,
     mode: run.mode,
     status: run.status,
-    params: paramsOf(run),
+    params: run.params,
     replayOf: run.replay_of,
     jobId: run.job_id,
-    queuedAt: toDate(run.queued_at).toISOString(),
+    queuedAt: run.queued_at.toISOString(),
     startedAt: run.started_at?.toISOString() ?? null,
     finishedAt: run.finished_at?.toISOString() ?? null,
     durationMs: durationMs(run, now),

@@ -1,6 +1,6 @@
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from './context.js';
-import { countsOf, describeMode, describeRunFailure, durationMs, formatCounts, formatDuration, isTerminal, runErrorOf, runToJson, toDate } from './format-run.js';
+import { countsOf, describeMode, describeRunFailure, durationMs, formatCounts, formatDuration, isTerminal, runErrorOf, runToJson } from './format-run.js';
 import { note } from './operator.js';
 
 /**
@@ -31,7 +31,7 @@ const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 export function progressLine(run: SyncRun, tick: number, now: Date = new Date()): string {
   const c = countsOf(run);
   const frame = isTerminal(run.status) ? (run.status === 'succeeded' ? '✔' : '✖') : (spinner[tick % spinner.length] ?? '*');
-  const elapsed = run.started_at === null ? `waiting ${formatDuration(now.getTime() - toDate(run.queued_at).getTime())}` : formatDuration(durationMs(run, now));
+  const elapsed = run.started_at === null ? `waiting ${formatDuration(now.getTime() - run.queued_at.getTime())}` : formatDuration(durationMs(run, now));
   const retrying = !isTerminal(run.status) && run.error !== null ? ` · retrying after ${runErrorOf(run)?.code ?? 'an error'}` : '';
   return `${frame} run ${run.id} ${run.status} ${elapsed} · fetched ${c.records_fetched} · landed ${c.records_landed} · unchanged ${c.records_unchanged} · rejected ${c.records_rejected} · observations +${c.observations_inserted} ~${c.observations_updated} · events ${c.events_written}${retrying}`;
 }

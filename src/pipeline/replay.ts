@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
 import type { LandedRecord } from '../warehouse/source-records.js';
 import { readRunProgress, writeCursor } from '../warehouse/sync-state.js';
-import { addRunCounts, finishRun, startRun, sumCounts, zeroCounts, type RunCounts, type SyncRun } from '../warehouse/sync-runs.js';
+import { addRunCounts, finishRun, startRun, sumCounts, zeroCounts, type SyncRun } from '../warehouse/sync-runs.js';
 import { SyncInterruptedError } from './errors.js';
 import { applyLanded } from './process-page.js';
 import type { PageProgress } from './run-sync.js';

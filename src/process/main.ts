@@ -41,8 +41,8 @@ export async function runProcess(name: string, start: (ctx: ProcessContext) => P
           process.exit(1);
         });
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => { stop('SIGTERM'); });
+    process.on('SIGINT', () => { stop('SIGINT'); });
   } catch (error) {
     await ctx?.db.destroy();
     process.exit(reportError(error));

@@ -29,8 +29,8 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
     // A run killed mid-page is resumed from its cursor: being stalled is not a reason to give up on it.
     maxStalledCount: 10,
   });
-  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'));
-  worker.on('error', (error) => deps.logger.error({ err: error.message }, 'sync worker error'));
+  worker.on('failed', (job, error) => { deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'); });
+  worker.on('error', (error) => { deps.logger.error({ err: error.message }, 'sync worker error'); });
   return {
     worker,
     async shutdown() {

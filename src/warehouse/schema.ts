@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** numeric columns travel as strings so no digit is lost; compute on them with decimal.js. */
+// Timestamps may be omitted on insert (the database's default fills them).
 type Numeric = ColumnType<string, string | number, string | number>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type DateOnly = ColumnType<string, string, string>;
@@ -102,8 +103,8 @@ export interface ConnectionTable {
   secret_refs: Json<Record<string, unknown>>;
   schedule: Json<Record<string, unknown>> | null;
   paused: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export type SyncMode = 'incremental' | 'full_refresh' | 'backfill' | 'replay';
@@ -114,10 +115,10 @@ export interface SyncRunTable {
   connection_id: string;
   mode: SyncMode;
   status: Generated<SyncStatus>;
-  params: Generated<Json<Record<string, unknown>>>;
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
   replay_of: number | null;
   job_id: string | null;
-  queued_at: Generated<Timestamp>;
+  queued_at: Timestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   records_fetched: Generated<number>;
@@ -139,7 +140,7 @@ export interface SyncStateTable {
   stream: string;
   cursor: Json<unknown> | null;
   sync_run_id: number | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface RawRecordTable {
@@ -150,7 +151,7 @@ export interface RawRecordTable {
   content_hash: Buffer;
   payload: Json<unknown>;
   location: Json<Record<string, unknown>> | null;
-  fetched_at: Generated<Timestamp>;
+  fetched_at: Timestamp;
   sync_run_id: number;
 }
 
@@ -164,7 +165,7 @@ export interface RejectedRecordTable {
   reason: string;
   location: Json<Record<string, unknown>>;
   payload: Json<unknown> | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   resolved_at: Timestamp | null;
 }
 
@@ -179,8 +180,8 @@ export interface ObservationTable {
   connection_id: string | null;
   sync_run_id: number | null;
   raw_record_ids: Generated<number[]>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface ObservationRevisionTable {
@@ -195,7 +196,7 @@ export interface ObservationRevisionTable {
   new_status: ObservationStatus | null;
   connection_id: string | null;
   sync_run_id: number | null;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
 }
 
 export interface OutboxEventTable {
@@ -203,7 +204,7 @@ export interface OutboxEventTable {
   type: string;
   subject: string;
   data: Json<Record<string, unknown>>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   published_at: Timestamp | null;
 }
 
@@ -243,7 +244,7 @@ export interface SourceRecordTable {
   raw_record_id: number;
   scope: string | null;
   seen_run_id: number | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface ObservationContributionTable {
@@ -257,7 +258,7 @@ export interface ObservationContributionTable {
   status: ObservationStatus;
   raw_record_id: number;
   sync_run_id: number;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface SyncRunStreamTable {
@@ -265,7 +266,7 @@ export interface SyncRunStreamTable {
   stream: string;
   cursor: Json<unknown> | null;
   done: Generated<boolean>;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface IndicatorValueTable {
@@ -275,12 +276,12 @@ export interface IndicatorValueTable {
   value: Numeric;
   notes: Json<string[]>;
   sync_run_id: number | null;
-  computed_at: Generated<Timestamp>;
+  computed_at: Timestamp;
 }
 
 export interface IndicatorValueDirtyTable {
   indicator_code: string;
   unit_id: number;
   period_code: string;
-  marked_at: Generated<Timestamp>;
+  marked_at: Timestamp;
 }

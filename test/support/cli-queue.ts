@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConnectorRegistry } from '../../src/connector-sdk/registry.js';
 import { createLogger } from '../../src/logger.js';
@@ -43,7 +43,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** Like runCli, with a callback on each chunk of stdout (to act while a `--wait` is following a run). */
-export function runCliStreaming(args: string[], env: Record<string, string>, onStdout: (all: string) => void = () => undefined): Promise<CliResult> {
+export function runCliStreaming(args: string[], env: Record<string, string>, onStdout: (all: string, child: ChildProcess) => void = () => undefined): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(tsx, ['src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -51,7 +51,7 @@ export function runCliStreaming(args: string[], env: Record<string, string>, onS
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      onStdout(stdout);
+      onStdout(stdout, child);
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code, signal) => {

@@ -45,12 +45,12 @@ export function normaliseRow(record: SourceRecord, version: 1 | 2): NormaliseRes
   }
   const postal = typeof row.postal === 'number' ? row.postal : 0;
   const asOf = endsOn(parsePeriod(month));
-  const unit = { code: String(row.unit), asOf };
+  const unit = { code: typeof row.unit === 'string' ? row.unit : JSON.stringify(row.unit), asOf };
   const dossiers = (fields.dossiers as number) + (version === 2 ? postal : 0);
   return {
     observations: [
       { indicator: 'DVC_DOSSIERS_NEW', unit, period: month, value: dossiers },
-      { indicator: 'DVC_DOSSIERS_ONLINE', unit, period: month, value: fields.online as number },
+      { indicator: 'DVC_DOSSIERS_ONLINE', unit, period: month, value: fields.online },
     ],
   };
 }

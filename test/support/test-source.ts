@@ -69,7 +69,7 @@ export class TestSource {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -144,7 +144,7 @@ function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
     req.on('error', reject);
   });
 }

@@ -21,7 +21,7 @@ export async function startSyncWorker(env: Record<string, string>): Promise<Work
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? signal ?? 'unknown'); }));
   const deadline = Date.now() + 30_000;
   while (!out.includes('sync worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sync worker did not start:\n${out}`);

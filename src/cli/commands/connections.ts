@@ -10,7 +10,7 @@ import { connectorContext } from '../../pipeline/run-sync.js';
 import { describeSchedule, type Schedule } from '../../queue/schedules.js';
 import { findConnection, insertConnection, listConnections, type Connection } from '../../warehouse/connections.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { describeMode, formatTime, runToJson, shortJson, toDate } from '../format-run.js';
+import { describeMode, formatTime, runToJson, shortJson } from '../format-run.js';
 import { ConflictError, loadConnectors, note, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
 import { renderTable } from '../table.js';
 import { applySchedules, parseScheduleSpec, schedulerText, scheduleText, storedSchedule, type SchedulerState } from './schedule.js';
@@ -195,8 +195,8 @@ function connectionJson(c: Connection) {
     schedule,
     ...(invalid !== undefined ? { scheduleInvalid: invalid } : {}),
     paused: c.paused,
-    createdAt: toDate(c.created_at).toISOString(),
-    updatedAt: toDate(c.updated_at).toISOString(),
+    createdAt: c.created_at.toISOString(),
+    updatedAt: c.updated_at.toISOString(),
   };
 }
 
@@ -221,7 +221,7 @@ export async function runConnectionsList(ctx: CliContext, flags: { json?: boolea
   }
   const rows = connections.map((c) => {
     const r = last.get(c.id);
-    return [c.id, c.connector_id, c.name, scheduleText(c), c.paused ? 'yes' : 'no', r ? `${r.status} (run ${r.id})` : '-', r ? formatTime(r.finished_at ?? r.started_at ?? toDate(r.queued_at)) : '-'];
+    return [c.id, c.connector_id, c.name, scheduleText(c), c.paused ? 'yes' : 'no', r ? `${r.status} (run ${r.id})` : '-', r ? formatTime(r.finished_at ?? r.started_at ?? r.queued_at) : '-'];
   });
   ctx.print(renderTable(['id', 'connector', 'name', 'schedule', 'paused', 'last run', 'at'], rows));
   return ExitCode.ok;
@@ -237,7 +237,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
         {
           ...connectionJson(c),
           runs: runs.map((r) => runToJson(r)),
-          cursors: cursors.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, runId: s.sync_run_id, updatedAt: toDate(s.updated_at).toISOString() })),
+          cursors: cursors.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, runId: s.sync_run_id, updatedAt: s.updated_at.toISOString() })),
         },
         null,
         2,
@@ -248,7 +248,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
   ctx.print(`connection ${c.id}: "${c.name}"`);
   ctx.print(`connector: ${c.connector_id}`);
   ctx.print(`schedule: ${scheduleText(c)}${c.paused ? ' (paused)' : ''}`);
-  ctx.print(`created ${formatTime(toDate(c.created_at))}, updated ${formatTime(toDate(c.updated_at))}`);
+  ctx.print(`created ${formatTime(c.created_at)}, updated ${formatTime(c.updated_at)}`);
   ctx.print('config:');
   for (const line of JSON.stringify(c.config, null, 2).split('\n')) ctx.print(`  ${line}`);
   ctx.print('secrets (references only; values are never stored):');
@@ -259,7 +259,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
   else {
     ctx.print(`last ${runs.length} run(s):`);
     ctx.print(renderTable(['run', 'mode', 'status', 'queued', 'fetched', 'rejected', 'obs +/~', 'error'], runs.map((r) => [
-      String(r.id), describeMode(r), r.status, formatTime(toDate(r.queued_at)), String(r.records_fetched), String(r.records_rejected),
+      String(r.id), describeMode(r), r.status, formatTime(r.queued_at), String(r.records_fetched), String(r.records_rejected),
       `+${r.observations_inserted} ~${r.observations_updated}`, (r.error as { code?: string } | null)?.code ?? '',
     ])));
   }
@@ -267,7 +267,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
   if (cursors.length === 0) ctx.print('stream cursors: none yet (the next sync reads everything)');
   else {
     ctx.print('stream cursors (where the next incremental sync starts):');
-    ctx.print(renderTable(['stream', 'cursor', 'by run', 'updated'], cursors.map((s) => [s.stream, shortJson(s.cursor, 80), s.sync_run_id === null ? '-' : String(s.sync_run_id), formatTime(toDate(s.updated_at))])));
+    ctx.print(renderTable(['stream', 'cursor', 'by run', 'updated'], cursors.map((s) => [s.stream, shortJson(s.cursor, 80), s.sync_run_id === null ? '-' : String(s.sync_run_id), formatTime(s.updated_at)])));
   }
   return ExitCode.ok;
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, type CliContext } from '../context.js';
-import { formatLocation, toDate } from '../format-run.js';
+import { formatLocation } from '../format-run.js';
 import { positiveInt, requireConnection, requireRun, runOperatorCommand } from '../operator.js';
 import { renderTable } from '../table.js';
 
@@ -28,7 +28,7 @@ export async function runRejectedList(ctx: CliContext, flags: RejectedFlags): Pr
         rows.map((r) => ({
           id: r.id, connectionId: r.connection_id, runId: r.sync_run_id, stream: r.stream, rawRecordId: r.raw_record_id,
           code: r.code, reason: r.reason, location: r.location, payload: r.payload ?? null,
-          createdAt: toDate(r.created_at).toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null,
+          createdAt: r.created_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null,
         })),
         null,
         2,

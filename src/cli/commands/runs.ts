@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, type CliContext } from '../context.js';
-import { countKeys, countsOf, describeMode, describeRunFailure, durationMs, formatDuration, formatTime, isTerminal, paramsOf, runErrorOf, runToJson, shortJson, toDate } from '../format-run.js';
+import { countKeys, countsOf, describeMode, describeRunFailure, durationMs, formatDuration, formatTime, isTerminal, runErrorOf, runToJson, shortJson } from '../format-run.js';
 import { positiveInt, requireConnection, requireRun, runOperatorCommand } from '../operator.js';
 import { followWithInterrupt, reportOutcome } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -29,7 +29,7 @@ export async function runRunsList(ctx: CliContext, flags: ListFlags): Promise<nu
     renderTable(
       ['run', 'connection', 'mode', 'status', 'queued', 'took', 'fetched', 'landed', 'rejected', 'obs +/~/-', 'events', 'error'],
       runs.map((r) => [
-        String(r.id), r.connection_id, describeMode(r), r.status, formatTime(toDate(r.queued_at)), formatDuration(durationMs(r)),
+        String(r.id), r.connection_id, describeMode(r), r.status, formatTime(r.queued_at), formatDuration(durationMs(r)),
         String(r.records_fetched), String(r.records_landed), String(r.records_rejected),
         `+${r.observations_inserted} ~${r.observations_updated} -${r.observations_removed}`, String(r.events_written), runErrorOf(r)?.code ?? '',
       ]),
@@ -48,19 +48,19 @@ export async function runRunsShow(ctx: CliContext, runId: number, flags: FollowF
   }
   const streams = await ctx.db.selectFrom('sync_run_stream').select(['stream', 'cursor', 'done', 'updated_at']).where('sync_run_id', '=', runId).orderBy('stream').execute();
   if (flags.json === true) {
-    ctx.print(JSON.stringify({ ...runToJson(run), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, done: s.done, updatedAt: toDate(s.updated_at).toISOString() })) }, null, 2));
+    ctx.print(JSON.stringify({ ...runToJson(run), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, done: s.done, updatedAt: s.updated_at.toISOString() })) }, null, 2));
     return ExitCode.ok;
   }
   ctx.print(`run ${run.id} of connection ${run.connection_id}: ${describeMode(run)}, ${run.status}`);
-  ctx.print(`queued ${formatTime(toDate(run.queued_at))}, started ${formatTime(run.started_at)}, finished ${formatTime(run.finished_at)}, took ${formatDuration(durationMs(run))}${isTerminal(run.status) ? '' : ' so far'}`);
-  if (Object.keys(paramsOf(run)).length > 0) ctx.print(`params: ${JSON.stringify(paramsOf(run))}`);
+  ctx.print(`queued ${formatTime(run.queued_at)}, started ${formatTime(run.started_at)}, finished ${formatTime(run.finished_at)}, took ${formatDuration(durationMs(run))}${isTerminal(run.status) ? '' : ' so far'}`);
+  if (Object.keys(run.params).length > 0) ctx.print(`params: ${JSON.stringify(run.params)}`);
   if (run.job_id !== null) ctx.print(`job: ${run.job_id}`);
   const counts = countsOf(run);
   ctx.print(renderTable(['counter', 'value'], countKeys.map((k) => [k.replace('_', ' '), String(counts[k])])));
   ctx.print(`cursor before: ${shortJson(run.cursor_before, 200)}`);
   ctx.print(`cursor after:  ${shortJson(run.cursor_after, 200)}`);
   if (streams.length > 0) {
-    ctx.print(renderTable(['stream', 'done', 'cursor', 'updated'], streams.map((s) => [s.stream, s.done ? 'yes' : 'no', shortJson(s.cursor, 80), formatTime(toDate(s.updated_at))])));
+    ctx.print(renderTable(['stream', 'done', 'cursor', 'updated'], streams.map((s) => [s.stream, s.done ? 'yes' : 'no', shortJson(s.cursor, 80), formatTime(s.updated_at)])));
   }
   if (run.records_rejected > 0) ctx.print(`${run.records_rejected} record(s) rejected: \`lgsp rejected list --run ${run.id}\``);
   const error = runErrorOf(run);

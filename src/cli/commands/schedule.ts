@@ -71,7 +71,15 @@ export function scheduleText(c: Pick<Connection, 'schedule' | 'paused'>): string
 
 export interface SchedulerState {
   readonly id: string;
+  /** When the scheduler fires next (ISO, UTC). */
   readonly next: string | null;
+  /** The same in the schedule's time zone, for cron schedules: "2026-11-23 02:00 Asia/Ho_Chi_Minh". */
+  readonly nextLocal?: string;
+}
+
+function localTime(ms: number, tz: string): string {
+  const text = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(ms));
+  return `${text} ${tz}`;
 }
 
 /**
@@ -83,11 +91,16 @@ export async function applySchedules(ctx: CliContext, queue: SyncQueue, connecti
   for (const bad of report.invalid) note(`warning: connection ${bad.connectionId} has an invalid schedule (${bad.reason}); fix it with \`lgsp schedule set ${bad.connectionId}\``);
   const scheduler = await queue.getJobScheduler(schedulerId(connectionId));
   if (!scheduler) return null;
-  return { id: schedulerId(connectionId), next: scheduler.next === undefined ? null : new Date(scheduler.next).toISOString() };
+  const next = scheduler.next;
+  return {
+    id: schedulerId(connectionId),
+    next: next === undefined ? null : new Date(next).toISOString(),
+    ...(next !== undefined && scheduler.pattern !== undefined && scheduler.tz !== undefined ? { nextLocal: localTime(next, scheduler.tz) } : {}),
+  };
 }
 
 export function schedulerText(s: SchedulerState | null, paused: boolean): string {
-  if (s) return `next sync at ${s.next ?? 'an unknown time'}`;
+  if (s) return `next sync at ${s.nextLocal !== undefined ? `${s.nextLocal} (${s.next ?? '?'})` : (s.next ?? 'an unknown time')}`;
   return paused ? 'paused: no sync is scheduled until `lgsp schedule resume`' : 'no sync is scheduled';
 }
 

@@ -3,7 +3,7 @@ import type { Json } from '../../connector-sdk/types.js';
 import { requestSync } from '../../queue/sync-queue.js';
 import type { RunRequest, SyncRun } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { describeMode, paramsOf, runToJson } from '../format-run.js';
+import { describeMode, runToJson } from '../format-run.js';
 import { ConflictError, note, parseMonth, positiveInt, requireConnection, runOperatorCommand, UsageError, withSyncQueue, workersOnQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome, type FollowOutput } from '../progress.js';
 
@@ -25,7 +25,7 @@ export function sameRequest(run: SyncRun, request: RunRequest): boolean {
   if (run.mode !== request.mode) return false;
   if (run.mode === 'replay') return run.replay_of === (request.replayOf ?? null);
   if (run.mode === 'backfill') {
-    const p = paramsOf(run);
+    const p = run.params;
     return p.from === request.params?.from && p.to === request.params?.to;
   }
   return true;
