@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRegistry } from '../src/connector-sdk/registry.js';
 import { createLogger } from '../src/logger.js';
 import { executeRun } from '../src/pipeline/run-sync.js';
+import { reconcileSchedules } from '../src/queue/schedules.js';
 import { createSyncQueue, requestSync, type SyncQueue } from '../src/queue/sync-queue.js';
 import { createRun, getRun } from '../src/warehouse/sync-runs.js';
 import { makeTestConnector } from './support/test-connector.js';
@@ -127,6 +128,28 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
     expect(source.stats.tokenRequests - tokenRequests).toBe(1);
+    w.child.kill('SIGTERM');
+    await w.exited;
+  });
+
+  it('a connection\'s schedule becomes a BullMQ job scheduler whose jobs run as scheduled incremental syncs', async () => {
+    await addTestConnection(t.db, 'dvc-scheduled', baseUrl);
+    await t.db.updateTable('connection').set({ schedule: JSON.stringify({ everyMinutes: 60 }) }).where('id', '=', 'dvc-scheduled').execute();
+    const report = await reconcileSchedules(t.db, queue);
+    expect(report.upserted).toContain('dvc-scheduled');
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toContain('schedule:dvc-scheduled');
+    const w = await startSyncWorker({ DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, ...testSecretEnv });
+    workers.push(w);
+    // BullMQ produces an "every" scheduler's first job at once.
+    const run = await waitFor('the scheduled run to finish', async () => {
+      const r = await t.db.selectFrom('sync_run').selectAll().where('connection_id', '=', 'dvc-scheduled').where('status', '=', 'succeeded').executeTakeFirst();
+      return r ?? undefined;
+    });
+    expect(run.params).toEqual({ scheduled: true });
+    expect(run.records_fetched).toBe(240);
+    await t.db.updateTable('connection').set({ paused: true }).where('id', '=', 'dvc-scheduled').execute();
+    expect((await reconcileSchedules(t.db, queue)).removed).toEqual(['dvc-scheduled']);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).not.toContain('schedule:dvc-scheduled');
     w.child.kill('SIGTERM');
     await w.exited;
   });

@@ -1,14 +1,12 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { secretRefSchema, type SecretRefs } from '../../connector-sdk/secrets.js';
 import type { ConnectorDefinition } from '../../connector-sdk/types.js';
-import { LgspError } from '../../errors.js';
-import type { Db } from '../../warehouse/database.js';
 import { describeError, type SyncRun } from '../../warehouse/sync-runs.js';
 import { connectorContext } from '../../pipeline/run-sync.js';
 import { describeSchedule, type Schedule } from '../../queue/schedules.js';
 import { findConnection, insertConnection, listConnections, type Connection } from '../../warehouse/connections.js';
+import { ConnectionRemovalRefused, removeConnection, type ConnectionRemoval } from '../../warehouse/connection-removal.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { describeMode, formatTime, runToJson, shortJson } from '../format-run.js';
 import { ConflictError, loadConnectors, note, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
@@ -275,115 +273,21 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
 // ---------------------------------------------------------------------------------------------------------------
 // remove
 
-interface RemoveReport {
-  connection: string;
-  deleted: { runs: number; rawRecords: number; rejectedRecords: number; cursors: number };
-  /** Rows of warehouse tables (observation, observation_revision, indicator_value ...) kept, detached: table -> rows. */
-  detached: Record<string, number>;
+interface RemoveReport extends ConnectionRemoval {
   scheduler: SchedulerState | null;
 }
 
-const countOf = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
-
-/** What the connection owns: deleted with it. Every other table that points at it or its runs is detached. */
-const ownedTables = new Set(['connection', 'sync_run', 'sync_run_stream', 'sync_state', 'raw_record', 'rejected_record', 'source_record', 'observation_contribution']);
-
-interface ForeignKey {
-  table: string;
-  column: string;
-  target: 'connection' | 'sync_run';
-  nullable: boolean;
-}
-
-/** Provenance columns that point at a connection and its runs without a foreign key (dropped for write speed). */
-const provenanceColumns: readonly ForeignKey[] = [
-  { table: 'observation', column: 'connection_id', target: 'connection', nullable: true },
-  { table: 'observation', column: 'sync_run_id', target: 'sync_run', nullable: true },
-  { table: 'observation_revision', column: 'connection_id', target: 'connection', nullable: true },
-  { table: 'observation_revision', column: 'sync_run_id', target: 'sync_run', nullable: true },
-];
-
-/**
- * Everything outside the connection's own tables that points at it or its runs: the provenance columns above plus
- * every single-column foreign key to connection(id) or sync_run(id) the catalogue has, so tables added later count.
- */
-async function referencesToConnection(trx: Db): Promise<ForeignKey[]> {
-  const r = await sql<ForeignKey>`
-    select t.relname as "table", a.attname as "column", f.relname as target, not a.attnotnull as nullable
-    from pg_constraint c
-    join pg_class t on t.oid = c.conrelid
-    join pg_class f on f.oid = c.confrelid
-    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-    where c.contype = 'f' and cardinality(c.conkey) = 1 and t.relnamespace = f.relnamespace
-      and f.oid in (to_regclass('connection'), to_regclass('sync_run'))
-    order by 1, 2`.execute(trx);
-  const all = [...provenanceColumns];
-  for (const fk of r.rows) if (!all.some((k) => k.table === fk.table && k.column === fk.column)) all.push(fk);
-  return all.filter((fk) => !ownedTables.has(fk.table));
-}
-
-/** Sets to null, in every table the connection does not own, the references to it and its runs. Returns table -> rows. */
-async function detachWarehouseRows(trx: Db, id: string): Promise<Record<string, number>> {
-  const match = (fk: ForeignKey) => (fk.target === 'connection' ? sql`${sql.ref(fk.column)} = ${id}` : sql`${sql.ref(fk.column)} in (select id from sync_run where connection_id = ${id})`);
-  const byTable = new Map<string, ForeignKey[]>();
-  for (const fk of await referencesToConnection(trx)) {
-    if (!fk.nullable) {
-      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(fk.table)} where ${match(fk)}`.execute(trx);
-      if ((rows.rows[0]?.n ?? 0) > 0) {
-        throw new LgspError('CONNECTION_REMOVE_BLOCKED', `${fk.table}.${fk.column} has rows of connection ${id} that must reference its ${fk.target} and cannot be kept without it: the connection cannot be removed; report this table to the maintainers.`);
-      }
-      continue;
-    }
-    byTable.set(fk.table, [...(byTable.get(fk.table) ?? []), fk]);
-  }
-  const detached: Record<string, number> = {};
-  for (const [table, fks] of byTable) {
-    const matches = fks.map(match);
-    const sets = fks.map((fk) => sql`${sql.ref(fk.column)} = null`);
-    const r = await sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.join(matches, sql` or `)}`.execute(trx);
-    const n = Number(r.numAffectedRows ?? 0);
-    if (n > 0) detached[table] = n;
-  }
-  return detached;
-}
-
-/**
- * Removes a connection. Refused while a run is queued or running. A connection whose figures are in the warehouse
- * (observations or revisions) is kept unless `--force`: then its observations, their history and the values
- * computed from them stay, detached from it (connection and run set to null), so the warehouse does not change
- * behind the events it published. Its runs, raw and rejected records, cursors and contributions are deleted with
- * it, and its job scheduler is removed.
- */
+/** Removes a connection (see `removeConnection`) and its job scheduler. */
 export async function runConnectionsRemove(ctx: CliContext, id: string, flags: { force?: boolean; json?: boolean }): Promise<number> {
   await requireConnection(ctx, id);
   return withSyncQueue(ctx, async (queue) => {
-    const report = await ctx.db.transaction().execute(async (trx) => {
-      // Locks the row: a sync requested meanwhile waits for this transaction and then finds no connection.
-      await sql`select id from connection where id = ${id} for update`.execute(trx);
-      const active = await trx.selectFrom('sync_run').select(['id', 'status']).where('connection_id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
-      if (active) {
-        throw new ConflictError('CONNECTION_BUSY', `connection ${id} has run ${active.id} ${active.status}: wait for it to end (\`lgsp runs show ${active.id} --wait\`), pause the schedule (\`lgsp schedule pause ${id}\`), then remove it.`);
-      }
-      const runIds = trx.selectFrom('sync_run').select('id').where('connection_id', '=', id);
-      const observations = await countOf(trx.selectFrom('observation').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.or([eb('connection_id', '=', id), eb('sync_run_id', 'in', runIds)])).execute());
-      const revisions = await countOf(trx.selectFrom('observation_revision').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.or([eb('connection_id', '=', id), eb('sync_run_id', 'in', runIds)])).execute());
-      if ((observations > 0 || revisions > 0) && flags.force !== true) {
-        throw new ConflictError(
-          'CONNECTION_HAS_DATA',
-          `connection ${id} provided ${observations} observation(s) and ${revisions} revision(s) in the warehouse. To stop it syncing, pause it: \`lgsp schedule pause ${id}\`. ` +
-            `To remove it anyway, run \`lgsp connections remove ${id} --force\`: its observations and their history stay in the warehouse, detached from the connection, and its runs, raw and rejected records and cursors are deleted.`,
-        );
-      }
-      const detached = await detachWarehouseRows(trx, id);
-      const cursors = Number((await trx.deleteFrom('sync_state').where('connection_id', '=', id).executeTakeFirst()).numDeletedRows);
-      await trx.deleteFrom('observation_contribution').where('connection_id', '=', id).execute();
-      await trx.deleteFrom('source_record').where('connection_id', '=', id).execute();
-      const rejectedRecords = Number((await trx.deleteFrom('rejected_record').where('connection_id', '=', id).executeTakeFirst()).numDeletedRows);
-      const rawRecords = Number((await trx.deleteFrom('raw_record').where('connection_id', '=', id).executeTakeFirst()).numDeletedRows);
-      const runs = Number((await trx.deleteFrom('sync_run').where('connection_id', '=', id).executeTakeFirst()).numDeletedRows);
-      await trx.deleteFrom('connection').where('id', '=', id).execute();
-      return { connection: id, deleted: { runs, rawRecords, rejectedRecords, cursors }, detached };
-    });
+    let report: ConnectionRemoval;
+    try {
+      report = await removeConnection(ctx.db, id, { force: flags.force === true });
+    } catch (error) {
+      if (error instanceof ConnectionRemovalRefused) throw new ConflictError(error.code, error.message);
+      throw error;
+    }
     const full: RemoveReport = { ...report, scheduler: await applySchedules(ctx, queue, id) };
     if (flags.json === true) ctx.print(JSON.stringify(full, null, 2));
     else {
