@@ -13,9 +13,10 @@ import { missing, type Computed, type PartValue, type TraceEntry } from './types
 /** Something a step reported besides its result (a note, a trace entry, a part), replayable on a cache hit. */
 type Effect = (ev: Evaluation) => void;
 
+/** A step's result and what it reported: its own effects and the steps it used, in order. */
 interface Cached<T> {
   readonly result: T;
-  readonly effects: readonly Effect[];
+  readonly effects: readonly (Effect | Cached<unknown>)[];
 }
 
 /**
@@ -33,8 +34,8 @@ export class Evaluation implements Evaluator {
   private readonly traceEntries = new Map<string, TraceEntry>();
   private readonly partEntries = new Map<string, PartValue>();
   private readonly inProgress = new Set<string>();
-  /** Effect lists of the steps being computed, innermost last: an effect belongs to every one of them. */
-  private readonly recording: Effect[][] = [];
+  /** What the steps being computed reported so far, innermost last. */
+  private readonly recording: (Effect | Cached<unknown>)[][] = [];
 
   constructor(
     readonly catalogue: IndicatorCatalogue,
@@ -116,29 +117,39 @@ export class Evaluation implements Evaluator {
     return [...this.partEntries.values()];
   }
 
-  /** Applies an effect to this evaluation and records it for every step being computed. */
+  /** Applies an effect to this evaluation and records it for the step being computed. */
   private emit(effect: Effect): void {
     effect(this);
-    for (const effects of this.recording) effects.push(effect);
+    this.recording[this.recording.length - 1]?.push(effect);
+  }
+
+  private replay(entry: Cached<unknown>): void {
+    for (const item of entry.effects) {
+      if (typeof item === 'function') item(this);
+      else this.replay(item);
+    }
   }
 
   private step<T extends Computed | TimeResult>(key: string, compute: () => T, circular?: T): T {
     const known = this.memo.steps.get(key) as Cached<T> | undefined;
     if (known) {
-      for (const effect of known.effects) this.emit(effect);
+      this.replay(known);
+      this.recording[this.recording.length - 1]?.push(known);
       return known.result;
     }
     if (this.inProgress.has(key)) return circular ?? (missing(`circular definition while computing ${key}`) as T);
     this.inProgress.add(key);
-    const effects: Effect[] = [];
+    const effects: (Effect | Cached<unknown>)[] = [];
     this.recording.push(effects);
+    let entry: Cached<T>;
     try {
-      const result = compute();
-      this.memo.steps.set(key, { result, effects });
-      return result;
+      entry = { result: compute(), effects };
     } finally {
       this.recording.pop();
       this.inProgress.delete(key);
     }
+    this.memo.steps.set(key, entry);
+    this.recording[this.recording.length - 1]?.push(entry);
+    return entry.result;
   }
 }
