@@ -43,6 +43,11 @@ export interface ReadOptions {
 export interface UnitReference {
   readonly code?: string;
   readonly name?: string;
+  /**
+   * A free-text postal address ("18 Ung Văn Khiêm, phường Đông Xuyên, …, tỉnh An Giang"): the engine finds the
+   * unit of `level` (default province) it names, reading its parts from the end.
+   */
+  readonly address?: string;
   readonly level?: UnitLevel;
   /** YYYY-MM-DD: the day the source meant (e.g. the period's last day, a filing date). */
   readonly asOf: string;

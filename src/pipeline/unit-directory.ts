@@ -40,7 +40,8 @@ export class UnitDirectory {
     if (!isIsoDate(ref.asOf)) return { code: 'DATE_INVALID', reason: `unit as-of date "${ref.asOf}" is not a date (YYYY-MM-DD)` };
     if (ref.code !== undefined) return this.byCodeOn(ref.code.trim(), ref.asOf, ref.level);
     if (ref.name !== undefined) return this.byName(ref.name, ref.asOf, ref.level);
-    return { code: 'UNIT_NOT_FOUND', reason: 'the record names no administrative unit (neither code nor name)' };
+    if (ref.address !== undefined) return this.byAddress(ref.address, ref.asOf, ref.level ?? 'province');
+    return { code: 'UNIT_NOT_FOUND', reason: 'the record names no administrative unit (neither code, name nor address)' };
   }
 
   private byCodeOn(code: string, day: string, level: UnitLevel | undefined): UnitLookup {
@@ -55,6 +56,19 @@ export class UnitDirectory {
       return { code: 'UNIT_NOT_FOUND', reason: `${inferred ?? 'unit'} code ${code} is not valid on ${day} (valid ${spans}); legacy codes belong to periods before 2025-07-01` };
     }
     return { code: 'UNIT_NOT_FOUND', reason: `no ${inferred ?? 'unit'} has code ${code}; check the code against \`lgsp units resolve ${code}\`` };
+  }
+
+  /**
+   * The last part of the address that names a unit of `level` on `day`: addresses end with the province
+   * ("…, tỉnh An Giang", "…, TP.HCM"), sometimes followed by the country, which is skipped.
+   */
+  private async byAddress(address: string, day: string, level: UnitLevel): Promise<UnitLookup> {
+    const parts = address.split(/[,;\n]/).map((p) => p.trim()).filter((p) => p !== '');
+    for (const part of parts.reverse()) {
+      const found = await this.byName(part, day, level);
+      if ('unitId' in found) return found;
+    }
+    return { code: 'UNIT_NOT_FOUND', reason: `no ${level} is named in the address "${address}" on ${day}; check its spelling with \`lgsp units resolve "<name>" --as-of ${day}\`` };
   }
 
   private async byName(name: string, day: string, level: UnitLevel | undefined): Promise<UnitLookup> {
