@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { loadConfig, type AppConfig } from '../config/env.js';
-import { ServiceUnavailableError } from '../errors.js';
-import { createLogger, redactUrl, type Logger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
+import { asPostgresUnavailable, checkPostgres } from '../process/service-checks.js';
 import { createDb, type Db } from '../warehouse/database.js';
 import { ensureDatabase } from '../warehouse/ensure-database.js';
 
@@ -25,15 +24,6 @@ export const ExitCode = {
   unavailable: 69,
 } as const;
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
-
-/** A network-level failure to reach a server (Node reports several addresses as an AggregateError). */
-export function isConnectionError(error: unknown): boolean {
-  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && connectionErrorCodes.has(code);
-}
-
 /**
  * Opens the warehouse (and proves it is reachable) for the duration of one command.
  * `createDatabase` makes the database first when the server does not have it yet (migrate, demo).
@@ -41,20 +31,14 @@ export function isConnectionError(error: unknown): boolean {
 export async function withContext(run: (ctx: CliContext) => Promise<number>, options: { createDatabase?: boolean } = {}): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const unavailable = (cause: unknown) =>
-    isConnectionError(cause) ? new ServiceUnavailableError('PostgreSQL', redactUrl(config.databaseUrl), cause) : cause;
   try {
     if (options.createDatabase === true && (await ensureDatabase(config.databaseUrl))) logger.info('database created');
   } catch (cause) {
-    throw unavailable(cause);
+    throw asPostgresUnavailable(config.databaseUrl, cause);
   }
   const db = createDb(config.databaseUrl, { max: 4 });
   try {
-    try {
-      await sql`select 1`.execute(db);
-    } catch (cause) {
-      throw unavailable(cause);
-    }
+    await checkPostgres(db, config.databaseUrl);
     return await run({ config, logger, db, print: (line) => process.stdout.write(`${line}\n`) });
   } finally {
     await db.destroy();
