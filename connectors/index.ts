@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../src/connector-sdk/types.js';
+import paymentStats from './payment-stats/index.js';
 
 /** The connectors that ship with lgsp-connect; each lives in its own folder (connectors/<id>/). */
-export const builtInConnectors: readonly ConnectorDefinition[] = [];
+export const builtInConnectors: readonly ConnectorDefinition[] = [paymentStats];
