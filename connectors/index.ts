@@ -1,5 +1,7 @@
 import type { ConnectorDefinition } from '../src/connector-sdk/types.js';
+import dvcPortal from './dvc-portal/connector.js';
+import patentRegistry from './patent-registry/index.js';
 import paymentStats from './payment-stats/index.js';
 
 /** The connectors that ship with lgsp-connect; each lives in its own folder (connectors/<id>/). */
-export const builtInConnectors: readonly ConnectorDefinition[] = [paymentStats];
+export const builtInConnectors: readonly ConnectorDefinition[] = [dvcPortal, paymentStats, patentRegistry];

@@ -71,9 +71,9 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(value.stderr).toMatch(/error \[SECRET_REF_INVALID\]: --secret "client_secret=…" is not a reference: write name=env:VARIABLE or name=file:\/path/);
     expect(value.stderr).not.toContain(testClient.secret);
 
-    const unknown = await lgsp('connections', 'add', 'dvc', '--connector', 'dvc-portal', '--name', 'DVC');
+    const unknown = await lgsp('connections', 'add', 'dvc', '--connector', 'no-such-source', '--name', 'DVC');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/error \[CONNECTOR_UNKNOWN\]: connector "dvc-portal" is not installed: installed are test-dossiers/);
+    expect(unknown.stderr).toMatch(/error \[CONNECTOR_UNKNOWN\]: connector "no-such-source" is not installed: installed are dvc-portal, patent-registry, payment-stats, test-dossiers/);
 
     const cron = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', JSON.stringify({ baseUrl, clientId: testClient.id }), '--secret', secret, '--schedule', 'cron=61 2 * * *');
     expect(cron.code).toBe(2);

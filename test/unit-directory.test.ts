@@ -31,6 +31,9 @@ describe('unit directory: how normalisers\' unit references resolve', () => {
     expect(await codeOf({ address: '12 Nguyen Trai, Quan 1, TP.HCM, Viet Nam', asOf: '2024-05-01' })).toBe('79 Thành phố Hồ Chí Minh');
     expect(await codeOf({ address: 'so 5 duong 3/2, tp Can Tho', asOf: '2024-05-01' })).toBe('92 Thành phố Cần Thơ');
     expect(await codeOf({ address: 'Rạch Giá, Kiên Giang', asOf: '2024-05-01' })).toBe('91 Tỉnh Kiên Giang');
+    // Written before the reform, meant after it: the unit named is followed to its successor.
+    expect(await codeOf({ address: 'Rạch Giá, tỉnh Kiên Giang', writtenOn: '2024-11-02', asOf: '2026-01-15' })).toBe('91 Tỉnh An Giang');
+    expect(await codeOf({ code: '89', writtenOn: '2025-06-30', asOf: '2025-07-01' })).toBe('91 Tỉnh An Giang');
     expect(await codeOf({ address: '1 Main Street, Springfield', asOf: '2024-05-01' })).toBe(
       'no province is named in the address "1 Main Street, Springfield" on 2024-05-01; check its spelling with `lgsp units resolve "<name>" --as-of 2024-05-01`',
     );

@@ -51,6 +51,12 @@ export interface UnitReference {
   readonly level?: UnitLevel;
   /** YYYY-MM-DD: the day the source meant (e.g. the period's last day, a filing date). */
   readonly asOf: string;
+  /**
+   * YYYY-MM-DD: the day the code, name or address was written, when earlier than `asOf`. A patent filed in
+   * "tỉnh Kiên Giang" in 2024 and granted in 2026: the address is read as of the filing, and the unit it named
+   * is followed through the reform to the one valid at the grant.
+   */
+  readonly writtenOn?: string;
 }
 
 /** One figure a record contributes to an observation. Several records may add to one observation. */

@@ -23,20 +23,50 @@ export class UnitDirectory {
   private constructor(
     private readonly db: Db,
     private readonly byCode: ReadonlyMap<string, readonly Version[]>,
+    private readonly byId: ReadonlyMap<number, Version>,
+    private readonly successors: ReadonlyMap<number, readonly number[]>,
   ) {}
 
   static async load(db: Db): Promise<UnitDirectory> {
-    const rows = await db.selectFrom('admin_unit').select(['id', 'code', 'level', 'valid_from', 'valid_to']).execute();
+    const [rows, links] = await Promise.all([
+      db.selectFrom('admin_unit').select(['id', 'code', 'level', 'valid_from', 'valid_to']).execute(),
+      db.selectFrom('admin_unit_succession').select(['predecessor_id', 'successor_id']).execute(),
+    ]);
     const byCode = new Map<string, Version[]>();
+    const byId = new Map<number, Version>();
     for (const r of rows) {
-      const list = byCode.get(r.code) ?? [];
-      list.push({ id: r.id, level: r.level, validFrom: r.valid_from, validTo: r.valid_to });
-      byCode.set(r.code, list);
+      const v = { id: r.id, level: r.level, validFrom: r.valid_from, validTo: r.valid_to };
+      byCode.set(r.code, [...(byCode.get(r.code) ?? []), v]);
+      byId.set(r.id, v);
     }
-    return new UnitDirectory(db, byCode);
+    const successors = new Map<number, number[]>();
+    for (const l of links) successors.set(l.predecessor_id, [...(successors.get(l.predecessor_id) ?? []), l.successor_id]);
+    return new UnitDirectory(db, byCode, byId, successors);
   }
 
   async lookup(ref: UnitReference): Promise<UnitLookup> {
+    if (ref.writtenOn === undefined || ref.writtenOn === ref.asOf) return this.lookupOn(ref);
+    if (!isIsoDate(ref.writtenOn)) return { code: 'DATE_INVALID', reason: `unit written-on date "${ref.writtenOn}" is not a date (YYYY-MM-DD)` };
+    const named = await this.lookupOn({ ...ref, asOf: ref.writtenOn });
+    if (!('unitId' in named)) return named;
+    return this.successorOn(named.unitId, ref.asOf);
+  }
+
+  /** The unit a unit became by `day`, following undivided successions (91 Kiên Giang -> 91 An Giang). */
+  private successorOn(unitId: number, day: string): UnitLookup {
+    const seen = new Set<number>();
+    for (let id: number | undefined = unitId; id !== undefined && !seen.has(id); ) {
+      seen.add(id);
+      const v = this.byId.get(id);
+      if (v && (v.validFrom === null || v.validFrom <= day) && (v.validTo === null || day <= v.validTo)) return { unitId: id };
+      const next: readonly number[] = this.successors.get(id) ?? [];
+      if (next.length > 1) return { code: 'UNIT_AMBIGUOUS', reason: `the unit named was divided before ${day}: its successors cannot be told apart` };
+      id = next[0];
+    }
+    return { code: 'UNIT_NOT_FOUND', reason: `the unit named has no successor valid on ${day}` };
+  }
+
+  private async lookupOn(ref: UnitReference): Promise<UnitLookup> {
     if (!isIsoDate(ref.asOf)) return { code: 'DATE_INVALID', reason: `unit as-of date "${ref.asOf}" is not a date (YYYY-MM-DD)` };
     if (ref.code !== undefined) return this.byCodeOn(ref.code.trim(), ref.asOf, ref.level);
     if (ref.name !== undefined) return this.byName(ref.name, ref.asOf, ref.level);

@@ -25,7 +25,7 @@ export async function addTestConnection(db: Db, id: string, baseUrl: string, ext
 export async function observationChecksum(db: Db): Promise<{ count: number; digest: string }> {
   const r = await sql<{ count: number; digest: string | null }>`
     select count(*)::int as count,
-           md5(string_agg(o.indicator_code || '|' || u.code || '|' || u.level || '|' || o.period_code || '|' || o.value::text || '|' || o.status, ',' order by o.indicator_code, u.code, u.level, o.period_code)) as digest
+           md5(string_agg(o.indicator_code || '|' || u.code || '|' || u.level || '|' || coalesce(u.valid_to::text, '') || '|' || o.period_code || '|' || o.value::text || '|' || o.status, ',' order by o.indicator_code, u.code, u.level, u.valid_to, o.period_code)) as digest
     from observation o join admin_unit u on u.id = o.unit_id`.execute(db);
   const row = r.rows[0];
   return { count: row?.count ?? 0, digest: row?.digest ?? '' };
