@@ -1,0 +1,94 @@
+import { installedConnectors } from '../connector-sdk/installed.js';
+import type { CliContext } from '../cli/context.js';
+import { renderTable } from '../cli/table.js';
+import { printLoadReport } from '../cli/commands/reference.js';
+import { printCatalogue } from '../cli/commands/catalogue.js';
+import { checkRedis } from '../process/service-checks.js';
+import { createSyncQueue, requestSync } from '../queue/sync-queue.js';
+import { createSyncWorker } from '../queue/sync-worker.js';
+import { loadReferenceData } from '../reference/load-reference.js';
+import { upsertConnection } from '../warehouse/connections.js';
+import { migrateToLatest } from '../warehouse/migrate.js';
+import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { resolution57Rows } from './resolution57-table.js';
+import { startDemoSources } from './sources.js';
+
+const provinces = [
+  ['91', 'An Giang'],
+  ['40', 'Nghệ An'],
+] as const;
+
+function runLine(run: SyncRun): string {
+  const n = (x: number) => x.toLocaleString('en');
+  return `${run.connection_id.padEnd(22)} ${run.status.padEnd(9)} records ${n(run.records_fetched)} (rejected ${n(run.records_rejected)}), observations +${n(run.observations_inserted)} ~${n(run.observations_updated)}`;
+}
+
+/**
+ * The main job, end to end on this machine: migrate, load the reference data, start the bundled emulators and a
+ * sync worker, connect each source, sync 2024-01 to now, and show each province's Resolution 57 indicators
+ * against its targets.
+ */
+export async function runDemo(ctx: CliContext): Promise<number> {
+  ctx.print('== 1. Warehouse schema and reference data');
+  const applied = await migrateToLatest(ctx.db);
+  ctx.print(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
+  printLoadReport(ctx, await loadReferenceData(ctx.db, { adminUnitsDir: ctx.config.adminUnitsDir, logger: ctx.logger }));
+
+  await checkRedis(ctx.config.redisUrl);
+  ctx.print('\n== 2. Source emulators and a sync worker');
+  const sources = await startDemoSources();
+  for (const s of sources) Object.assign(process.env, s.secrets);
+  const connectors = await installedConnectors(ctx.config.connectorModules);
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: sources.length });
+  const queue = createSyncQueue(ctx.config.queue);
+  try {
+    for (const s of sources) ctx.print(`  ${s.connection.connectorId.padEnd(16)} ${String(s.connection.config.baseUrl)}`);
+
+    ctx.print('\n== 3. Connections (An Giang 91, Nghệ An 40), synced from 2024-01');
+    const runs: number[] = [];
+    for (const s of sources) {
+      await upsertConnection(ctx.db, s.connection);
+      const { run, joined } = await requestSync(ctx.db, queue, { connectionId: s.connection.id, mode: 'incremental' });
+      runs.push(run.id);
+      ctx.print(`  ${s.connection.id}: run ${run.id}${joined ? ' (already active: following it)' : ''}`);
+    }
+    const finished = await followRuns(ctx, runs);
+    const failed = finished.filter((r) => r.status !== 'succeeded');
+
+    ctx.print('\n== 4. Resolution 57 indicators by province (latest value, 2030 targets by document)');
+    for (const [code, name] of provinces) {
+      ctx.print(`\n${code} ${name}`);
+      ctx.print(renderTable(['indicator', 'latest value', 'target', 'document', 'status'], await resolution57Rows(ctx.db, code)));
+    }
+    ctx.print('\nNghệ An\'s Action Plan 328-KH/TU sets no numeric 2030 target; An Giang\'s two documents disagree and both are shown.');
+    ctx.print('\n== 5. The catalogue');
+    await printCatalogue(ctx, false);
+    if (failed.length > 0) {
+      ctx.print(`\n${failed.length} sync(s) did not succeed: see \`lgsp runs show <run>\`.`);
+      return 1;
+    }
+    ctx.print('\nNext: `lgsp runs list`, `lgsp rejected list`, `lgsp query DVC_ONLINE_RATE --unit 91 --period 2025`.');
+    return 0;
+  } finally {
+    await worker.shutdown();
+    await queue.close();
+    await Promise.all(sources.map((s) => s.stop()));
+  }
+}
+
+/** Polls the runs until each has ended, printing a line whenever a run's counters move. */
+async function followRuns(ctx: CliContext, runIds: readonly number[]): Promise<SyncRun[]> {
+  const last = new Map<number, string>();
+  for (;;) {
+    const runs = await Promise.all(runIds.map((id) => getRun(ctx.db, id)));
+    for (const r of runs) {
+      if (!r) continue;
+      const line = runLine(r);
+      if (last.get(r.id) !== line) ctx.print(`  ${line}`);
+      last.set(r.id, line);
+    }
+    const done = runs.filter((r): r is SyncRun => r !== undefined && (r.status === 'succeeded' || r.status === 'failed'));
+    if (done.length === runIds.length) return done;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
