@@ -1,11 +1,10 @@
 import type { Decimal } from 'decimal.js';
 import { dec } from '../aggregation/index.js';
-import type { TargetComparison } from '../warehouse/schema.js';
 
 export type TargetStatus = 'met' | 'not met' | 'no data';
 
 export interface TargetRule {
-  readonly comparison: TargetComparison | string;
+  readonly comparison: string;
   readonly value: string;
   readonly valueMax: string | null;
 }
