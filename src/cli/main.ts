@@ -13,6 +13,7 @@ import { registerRunsCommands } from './commands/runs.js';
 import { registerScheduleCommands } from './commands/schedule.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerUnitsCommands } from './commands/units.js';
+import { registerUploadCommand } from './commands/upload.js';
 
 const program = new Command('lgsp')
   .description('lgsp-connect: Resolution 57 indicators from the provincial LGSP sources into one warehouse')
@@ -31,6 +32,7 @@ registerQueryCommand(program);
 registerConnectionsCommands(program);
 registerScheduleCommands(program);
 registerSyncCommand(program);
+registerUploadCommand(program);
 registerRunsCommands(program);
 registerRejectedCommands(program);
 registerReplayCommand(program);

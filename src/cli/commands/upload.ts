@@ -1,0 +1,126 @@
+import { constants } from 'node:fs';
+import { access, copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { projectRoot } from '../../config/project-root.js';
+import { executeRun } from '../../pipeline/run-sync.js';
+import type { Connection } from '../../warehouse/connections.js';
+import { createRun, getRun, recordRunError, type SyncRun } from '../../warehouse/sync-runs.js';
+import { ExitCode, type CliContext } from '../context.js';
+import { countsOf, describeRunFailure, formatCounts } from '../format-run.js';
+import { ConflictError, loadConnectors, note, requireConnection, runOperatorCommand, UsageError } from '../operator.js';
+import { renderTable } from '../table.js';
+
+interface UploadFlags {
+  json?: boolean;
+}
+
+/** A row the run refused: where it is in which workbook, and why. */
+interface RejectedRow {
+  readonly file: string | null;
+  readonly row: number | null;
+  readonly code: string;
+  readonly reason: string;
+}
+
+const spreadsheetConnector = 'spreadsheet';
+
+async function requireWorkbook(path: string): Promise<string> {
+  const full = resolve(path);
+  if (!/\.xlsx$/i.test(full)) throw new UsageError('UPLOAD_NOT_XLSX', `${path} is not an Excel workbook (.xlsx): save it as "Excel Workbook (*.xlsx)" from the template and upload that.`);
+  try {
+    if (!(await stat(full)).isFile()) throw new UsageError('UPLOAD_FILE_NOT_FOUND', `${path} is a folder, not a workbook.`);
+    await access(full, constants.R_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError('UPLOAD_FILE_NOT_FOUND', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of the workbook to upload.`);
+  }
+  return full;
+}
+
+/** The connection's inbox folder, from its config (a relative path is read from the project root). */
+function inboxOf(connection: Connection): string {
+  if (connection.connector_id !== spreadsheetConnector) {
+    throw new UsageError('UPLOAD_NOT_A_SPREADSHEET_CONNECTION', `connection ${connection.id} uses connector ${connection.connector_id}; workbooks are uploaded to a connection of connector ${spreadsheetConnector}.`);
+  }
+  const config = connection.config as { inbox?: unknown } | null;
+  if (typeof config?.inbox !== 'string' || config.inbox.trim() === '') {
+    throw new UsageError('CONNECTION_CONFIG_INVALID', `connection ${connection.id} has no inbox folder in its config: set {"inbox": "<folder>"}.`);
+  }
+  const inbox = config.inbox.trim();
+  return isAbsolute(inbox) ? inbox : resolve(projectRoot, inbox);
+}
+
+/** Copies the workbook into the inbox under its own name (replacing an earlier upload of that name) atomically. */
+async function placeInInbox(source: string, inbox: string): Promise<string> {
+  await mkdir(inbox, { recursive: true });
+  const name = basename(source);
+  const target = join(inbox, name);
+  if (resolve(target) === source) return name;
+  const partial = join(inbox, `.${name}.${process.pid}.part`);
+  await copyFile(source, partial);
+  await rename(partial, target);
+  return name;
+}
+
+/** Runs an incremental sync of the connection in this process, recording a failure on the run like a worker does. */
+async function syncNow(ctx: CliContext, connectionId: string): Promise<SyncRun> {
+  const { run, joined } = await createRun(ctx.db, { connectionId, mode: 'incremental' });
+  if (joined) {
+    throw new ConflictError('SYNC_ALREADY_ACTIVE', `connection ${connectionId} already has run ${run.id} ${run.status}; the workbook is in the inbox and that run or the next sync loads it. Follow it with \`lgsp runs show ${run.id} --wait\`.`);
+  }
+  const connectors = await loadConnectors(ctx);
+  try {
+    return await executeRun({ db: ctx.db, logger: ctx.logger, connectors }, run.id, { signal: new AbortController().signal });
+  } catch (error) {
+    await recordRunError(ctx.db, run.id, error, true);
+    return (await getRun(ctx.db, run.id)) ?? run;
+  }
+}
+
+async function rejectedRows(ctx: CliContext, runId: number): Promise<RejectedRow[]> {
+  const rows = await ctx.db.selectFrom('rejected_record').select(['code', 'reason', 'location']).where('sync_run_id', '=', runId).orderBy('id').execute();
+  return rows.map((r) => {
+    const location = r.location as { file?: unknown; row?: unknown } | null;
+    return { file: typeof location?.file === 'string' ? location.file : null, row: typeof location?.row === 'number' ? location.row : null, code: r.code, reason: r.reason };
+  });
+}
+
+function printReport(ctx: CliContext, file: string, run: SyncRun, rejected: readonly RejectedRow[]): void {
+  const loaded = run.records_fetched - run.records_rejected;
+  if (run.records_fetched === 0) ctx.print(`${file}: the inbox already had these exact bytes; nothing new to load (run ${run.id}).`);
+  else ctx.print(`${file}: ${loaded} row(s) loaded, ${run.records_rejected} rejected (run ${run.id}); observations ${run.observations_inserted} inserted, ${run.observations_updated} updated, ${run.observations_removed} removed, ${run.observations_unchanged} unchanged.`);
+  if (rejected.length > 0) {
+    ctx.print(renderTable(['file', 'row', 'code', 'reason'], rejected.map((r) => [r.file ?? '-', r.row === null ? '-' : String(r.row), r.code, r.reason])));
+    ctx.print('Fix these rows in the workbook and upload it again under the same name: it replaces this upload.');
+  }
+}
+
+export async function runUpload(ctx: CliContext, connectionId: string, path: string, flags: UploadFlags): Promise<number> {
+  const source = await requireWorkbook(path);
+  const inbox = inboxOf(await requireConnection(ctx, connectionId));
+  const file = await placeInInbox(source, inbox);
+  const run = await syncNow(ctx, connectionId);
+  const rejected = await rejectedRows(ctx, run.id);
+  const code = run.status !== 'succeeded' ? ExitCode.failure : rejected.length > 0 ? ExitCode.partial : ExitCode.ok;
+  if (flags.json === true) {
+    ctx.print(JSON.stringify({ file, inbox, runId: run.id, status: run.status, rowsLoaded: run.records_fetched - run.records_rejected, rowsRejected: run.records_rejected, counts: countsOf(run), rejected }, null, 2));
+  } else if (run.status === 'succeeded') {
+    printReport(ctx, file, run, rejected);
+  }
+  if (run.status !== 'succeeded') for (const line of describeRunFailure(run)) note(line);
+  else ctx.logger.debug({ counts: formatCounts(countsOf(run)) }, 'upload synced');
+  return code;
+}
+
+export function registerUploadCommand(program: Command): void {
+  program
+    .command('upload')
+    .description('put a workbook into a spreadsheet connection\'s inbox and load it now: exit 0 all rows loaded, 3 some rejected, 1 failed, 2 bad file or connection')
+    .argument('<connection>', 'connection id (of connector spreadsheet)')
+    .argument('<file>', 'the workbook (.xlsx) filled in from the template')
+    .option('--json', 'machine-readable report')
+    .action(async (connection: string, file: string, flags: UploadFlags) => {
+      await runOperatorCommand((ctx) => runUpload(ctx, connection, file, flags));
+    });
+}

@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { departmentWorkbook } from '../connectors/spreadsheet/test-support.js';
+import { templateBytes } from '../connectors/spreadsheet/template/write-template.js';
+import { insertConnection } from '../src/warehouse/connections.js';
+import { runCli, type CliResult } from './support/run-cli.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { loadProvinceReference } from './support/warehouse-fixtures.js';
+
+describe('lgsp upload', () => {
+  let t: TestDatabase;
+  let dir: string;
+  let env: Record<string, string>;
+  let upload: (args: string[]) => Promise<CliResult>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadProvinceReference(t.db);
+    dir = await mkdtemp(join(tmpdir(), 'lgsp-upload-'));
+    await insertConnection(t.db, { id: 'so-khcn', connectorId: 'spreadsheet', name: 'Sở KH&CN', config: { inbox: join(dir, 'inbox') }, secretRefs: {} });
+    await insertConnection(t.db, { id: 'nhnn', connectorId: 'payment-stats', name: 'NHNN', config: { baseUrl: 'http://127.0.0.1:9' }, secretRefs: {} });
+    env = { DATABASE_URL: t.url };
+    upload = (args) => runCli(['upload', ...args], env);
+  });
+  afterAll(async () => {
+    await t.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads a workbook right away and reports the rejected rows with their numbers (exit 3); the corrected one replaces it (exit 0)', async () => {
+    const path = join(dir, 'so-khcn-2025.xlsx');
+    await writeFile(path, await departmentWorkbook([
+      ['RD_PERSONNEL', 91, 2025, '1.850', 'Sơ bộ'],
+      ['POPULATION', '91', '2025', 4952238, 'Chinh thuc'],
+      ['HDI', 40, '2024-13', 0.7, 'Chính thức'],
+      ['SMART_CITIES', 91, '2025', 'mười', 'Chính thức'],
+    ]));
+    const first = await upload(['so-khcn', path]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(3);
+    expect(first.stdout).toMatch(/so-khcn-2025\.xlsx: 2 row\(s\) loaded, 2 rejected \(run \d+\); observations 2 inserted, 0 updated, 0 removed/);
+    expect(first.stdout).toMatch(/so-khcn-2025\.xlsx\s+5\s+PERIOD_INVALID\s+row 5: Kỳ "2024-13" is not a period/);
+    expect(first.stdout).toMatch(/so-khcn-2025\.xlsx\s+6\s+VALUE_NOT_A_NUMBER\s+row 6: Giá trị: "mười" is not a number/);
+
+    await writeFile(path, await templateBytes([['RD_PERSONNEL', '91', '2025', 1900, 'Chính thức']]));
+    const corrected = await upload(['so-khcn', path, '--json']);
+    expect(corrected.code).toBe(0);
+    const report = JSON.parse(corrected.stdout) as { status: string; rowsLoaded: number; rowsRejected: number; counts: Record<string, number>; rejected: unknown[] };
+    expect(report).toMatchObject({ status: 'succeeded', rowsLoaded: 1, rowsRejected: 0, rejected: [] });
+    expect(report.counts).toMatchObject({ observations_updated: 1, observations_removed: 1 });
+    const population = await t.db.selectFrom('observation').select('value').where('indicator_code', '=', 'POPULATION').execute();
+    expect(population).toEqual([]);
+  });
+
+  it('a missing file, a file that is not .xlsx and a connection of another connector exit 2', async () => {
+    const missing = await upload(['so-khcn', join(dir, 'nope.xlsx')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/error \[UPLOAD_FILE_NOT_FOUND\]: cannot read .*nope\.xlsx \(ENOENT\)/);
+    const csv = join(dir, 'so-lieu.csv');
+    await writeFile(csv, 'a;b\n');
+    expect((await upload(['so-khcn', csv])).stderr).toMatch(/error \[UPLOAD_NOT_XLSX\]/);
+    const other = await upload(['nhnn', join(dir, 'so-khcn-2025.xlsx')]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/error \[UPLOAD_NOT_A_SPREADSHEET_CONNECTION\]: connection nhnn uses connector payment-stats/);
+  });
+});
