@@ -15,5 +15,8 @@ export type Db = Kysely<Database>;
 
 export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle client whose connection the server closed (restart, admin command) is discarded by the pool;
+  // without a listener that error would end the process. Queries in flight still get their own errors.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
