@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
 import { runCli } from './support/run-cli.js';
+import { loadProvinceReference } from './support/warehouse-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 describe('lgsp CLI', () => {
@@ -33,6 +34,34 @@ describe('lgsp CLI', () => {
     expect(units).toEqual([{ level: 'country', n: 1 }, { level: 'province', n: 97 }]);
   });
 
+  it('bad usage exits 2 and says what is wrong', async () => {
+    const r = await runCli(['query', 'HDI', '--period', '2024'], { DATABASE_URL: t.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/required option '--unit <unit>' not specified/);
+  });
+
+  it('a wrong setting stops start-up naming the variable (exit 78)', async () => {
+    const r = await runCli(['catalogue'], { DATABASE_URL: t.url, LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/error \[CONFIG_INVALID\]: Invalid configuration[\s\S]*LOG_LEVEL="loud": expected one of/);
+  });
+
+  it('an unreachable PostgreSQL says how to start it instead of a stack trace (exit 69)', async () => {
+    const r = await runCli(['catalogue'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lgsp' });
+    expect(r.code).toBe(69);
+    expect(r.stderr).toMatch(/error \[SERVICE_UNAVAILABLE\]: PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/lgsp\. Start it with `docker compose up -d`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('lgsp query', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadProvinceReference(t.db);
+  });
+  afterAll(async () => t.drop());
+
   it('query: a rolled-up value with its provenance, or why there is none (exit 1)', async () => {
     const r = await runCli(['query', 'DIGITAL_ECONOMY_SHARE', '--unit', 'An Giang', '--period', '2024'], { DATABASE_URL: t.url });
     expect(r.code).toBe(1);
@@ -58,22 +87,4 @@ describe('lgsp CLI', () => {
     expect(result.inputs.map((i) => [i.unitCode, i.value])).toEqual([['89', '5.99'], ['91', '6.23']]);
   });
 
-  it('bad usage exits 2 and says what is wrong', async () => {
-    const r = await runCli(['query', 'HDI', '--period', '2024'], { DATABASE_URL: t.url });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/required option '--unit <unit>' not specified/);
-  });
-
-  it('a wrong setting stops start-up naming the variable (exit 78)', async () => {
-    const r = await runCli(['catalogue'], { DATABASE_URL: t.url, LOG_LEVEL: 'loud' });
-    expect(r.code).toBe(78);
-    expect(r.stderr).toMatch(/error \[CONFIG_INVALID\]: Invalid configuration[\s\S]*LOG_LEVEL="loud": expected one of/);
-  });
-
-  it('an unreachable PostgreSQL says how to start it instead of a stack trace (exit 69)', async () => {
-    const r = await runCli(['catalogue'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lgsp' });
-    expect(r.code).toBe(69);
-    expect(r.stderr).toMatch(/error \[SERVICE_UNAVAILABLE\]: PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/lgsp\. Start it with `docker compose up -d`/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
 });

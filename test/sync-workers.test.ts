@@ -4,7 +4,7 @@ import { ConnectorRegistry } from '../src/connector-sdk/registry.js';
 import { createLogger } from '../src/logger.js';
 import { executeRun } from '../src/pipeline/run-sync.js';
 import { reconcileSchedules } from '../src/queue/schedules.js';
-import { createSyncQueue, requestSync, type SyncQueue } from '../src/queue/sync-queue.js';
+import { createSyncQueue, requestSync, syncJobId, type SyncQueue } from '../src/queue/sync-queue.js';
 import { createRun, getRun } from '../src/warehouse/sync-runs.js';
 import { makeTestConnector } from './support/test-connector.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -124,7 +124,7 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     });
     expect(failed.error).toMatchObject({ code: 'SOURCE_AUTH_FAILED', permanent: true });
     expect((failed.error as { message: string }).message).toMatch(/Check the client id \("not-the-client"\) and the client secret/);
-    const job = await queue.getJob(`run-${run.id}`);
+    const job = await queue.getJob(syncJobId(run));
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
     expect(source.stats.tokenRequests - tokenRequests).toBe(1);

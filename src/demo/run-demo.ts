@@ -42,7 +42,7 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: sources.length });
   const queue = createSyncQueue(ctx.config.queue);
   try {
-    for (const s of sources) ctx.print(`  ${s.connection.connectorId.padEnd(16)} ${String(s.connection.config.baseUrl)}`);
+    for (const s of sources) ctx.print(`  ${s.connection.connectorId.padEnd(16)} ${String(s.connection.config.baseUrl ?? s.connection.config.inbox)}`);
 
     ctx.print('\n== 3. Connections (An Giang 91, Nghệ An 40), synced from 2024-01');
     const runs: number[] = [];

@@ -36,12 +36,22 @@ export function createSyncQueue(q: QueueConnection): SyncQueue {
  */
 export async function requestSync(db: Db, queue: SyncQueue, request: RunRequest): Promise<{ run: SyncRun; joined: boolean }> {
   const { run, joined } = await createRun(db, request);
-  if (!joined) await enqueueRun(db, queue, run);
+  // A queued run is (re)queued even when joined: adding its job is idempotent, and a run whose job Redis lost
+  // (flushed, restored from a backup) is picked up again instead of waiting forever.
+  if (!joined || run.status === 'queued') await enqueueRun(db, queue, run);
   return { run, joined };
 }
 
+/**
+ * The job of a run. Its id names the run and when it was queued: one run is never queued twice, and a warehouse
+ * rebuilt from scratch (run ids start again at 1) cannot collide with jobs Redis still remembers.
+ */
+export function syncJobId(run: Pick<SyncRun, 'id' | 'queued_at'>): string {
+  return `run-${run.id}-${run.queued_at.getTime()}`;
+}
+
 export async function enqueueRun(db: Db, queue: SyncQueue, run: SyncRun): Promise<void> {
-  const jobId = `run-${run.id}`;
+  const jobId = syncJobId(run);
   await queue.add('sync', { connectionId: run.connection_id, runId: run.id }, { ...syncJobOptions, jobId });
   await setRunJob(db, run.id, jobId);
 }

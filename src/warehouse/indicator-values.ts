@@ -10,13 +10,17 @@ export interface DirtyKey {
   readonly period: string;
 }
 
-/** Marks values to recompute; written in the page's transaction, so a crash cannot lose the marks. */
+/**
+ * Marks values to recompute; written in the page's transaction, so a crash cannot lose the marks. A key already
+ * marked is touched, not skipped: if a refresh holds it (computing from data that predates this page), the
+ * update waits for that refresh to commit and then marks the key again, so this page's change is not lost.
+ */
 export async function markDirty(db: Db, keys: readonly DirtyKey[]): Promise<void> {
   if (keys.length === 0) return;
   await sql`
     insert into indicator_value_dirty (indicator_code, unit_id, period_code)
     select * from unnest(${keys.map((k) => k.indicator)}::text[], ${keys.map((k) => k.unitId)}::bigint[], ${keys.map((k) => k.period)}::text[])
-    on conflict do nothing`.execute(db);
+    on conflict (indicator_code, unit_id, period_code) do update set marked_at = excluded.marked_at`.execute(db);
 }
 
 /** Takes up to `limit` dirty keys, locking them so parallel workers share the work. */
