@@ -1,0 +1,159 @@
+/**
+ * The files of a new connector folder. `__ID__` becomes the connector id, `__CLASS__` its PascalCase name.
+ * The result works as it is (a paged JSON source and its emulator, tested through the real engine): a starting
+ * point to change into the real source's contract.
+ */
+export const connectorTemplates: Readonly<Record<string, string>> = {
+  'index.ts': `import { z } from 'zod';
+import { createHttpClient } from '../../src/connector-sdk/http/index.js';
+import { defineConnector, type Json } from '../../src/connector-sdk/types.js';
+import { endsOn, parsePeriod } from '../../src/periods/period.js';
+
+/** The connection's settings (stored in connection.config). Secrets are referenced, never stored here. */
+export const configSchema = z.object({
+  baseUrl: z.url(),
+  pageSize: z.number().int().min(1).max(1000).default(100),
+});
+
+/** What the source sends per record; validate it here, reject what does not fit in the normaliser. */
+const pageSchema = z.object({
+  records: z.array(z.object({ id: z.string(), province: z.string(), month: z.string(), value: z.unknown() }).loose()),
+  next: z.number().nullable(),
+});
+
+export default defineConnector({
+  id: '__ID__',
+  description: 'TODO: what the source is',
+  configSchema,
+  secrets: [],
+  async check(ctx) {
+    const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger });
+    await http.getJson('/records', { params: { page: 0, size: 1 } });
+    return { ok: true, message: \`reached \${ctx.config.baseUrl}\` };
+  },
+  streams: [
+    {
+      name: 'records',
+      async *read(ctx, options) {
+        const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, signal: options.signal });
+        let page = typeof options.cursor === 'number' ? options.cursor : 0;
+        for (;;) {
+          const body = await http.getJson('/records', { params: { page, size: ctx.config.pageSize }, parse: (b: unknown) => pageSchema.parse(b) });
+          page = body.next ?? page + 1;
+          yield { records: body.records.map((r, index) => ({ key: r.id, data: r as Json, location: { page, index } })), cursor: page };
+          if (body.next === null) return;
+        }
+      },
+      normalise(record) {
+        const r = record.data as { province: string; month: string; value: unknown };
+        if (typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value < 0) {
+          return { rejected: { code: 'NOT_A_COUNT', reason: \`value \${JSON.stringify(r.value)} is not a non-negative whole number\` } };
+        }
+        // TODO: the indicator this source feeds (see config/indicators.yaml).
+        return { observations: [{ indicator: 'SMART_CITIES', unit: { code: r.province, asOf: endsOn(parsePeriod(r.month)) }, period: r.month, value: r.value }] };
+      },
+    },
+  ],
+});
+`,
+  'emulator/server.ts': `import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface EmulatedRecord {
+  id: string;
+  province: string;
+  month: string;
+  value: number | string;
+}
+
+/** A real HTTP server speaking the source's contract (TODO: the real one), with switchable faults. */
+export class __CLASS__Emulator {
+  records: EmulatedRecord[] = [
+    { id: 'a', province: '91', month: '2025-08', value: 2 },
+    { id: 'b', province: '40', month: '2025-08', value: 1 },
+  ];
+  /** Answer the next N requests with 503 (clients must retry). */
+  faults = { unavailable: 0 };
+  private server: Server | undefined;
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (this.faults.unavailable > 0) {
+        this.faults.unavailable--;
+        res.writeHead(503).end();
+        return;
+      }
+      const page = Number(url.searchParams.get('page') ?? '0');
+      const size = Number(url.searchParams.get('size') ?? '100');
+      const records = this.records.slice(page * size, (page + 1) * size);
+      const next = (page + 1) * size < this.records.length ? page + 1 : null;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ records, next }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    return \`http://127.0.0.1:\${String((this.server.address() as AddressInfo).port)}\`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+  }
+}
+`,
+  '__ID__.test.ts': `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorRegistry } from '../../src/connector-sdk/registry.js';
+import { createLogger } from '../../src/logger.js';
+import { executeRun } from '../../src/pipeline/run-sync.js';
+import { insertConnection } from '../../src/warehouse/connections.js';
+import { createRun } from '../../src/warehouse/sync-runs.js';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { __CLASS__Emulator } from './emulator/server.js';
+import connector from './index.js';
+
+describe('__ID__ through the real engine', () => {
+  let t: TestDatabase;
+  const emulator = new __CLASS__Emulator();
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadProvinceReference(t.db);
+    const baseUrl = await emulator.start();
+    await insertConnection(t.db, { id: '__ID__', connectorId: connector.id, name: '__ID__', config: { baseUrl }, secretRefs: {} });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    await t.drop();
+  });
+
+  it('loads the good records, rejects the bad one with its reason, and survives a 503', async () => {
+    emulator.records.push({ id: 'bad', province: '91', month: '2025-09', value: 'two' });
+    emulator.faults.unavailable = 1;
+    const { run } = await createRun(t.db, { connectionId: '__ID__', mode: 'incremental' });
+    const deps = { db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]) };
+    const done = await executeRun(deps, run.id, { signal: new AbortController().signal });
+    expect(done.status).toBe('succeeded');
+    expect(done.records_rejected).toBe(1);
+    // Hand-computed from the emulator's records.
+    expect(await provinceValue(t.db, 'SMART_CITIES', '91', '2025-08', '2025-08-31')).toBe('2');
+    expect(await provinceValue(t.db, 'SMART_CITIES', '40', '2025-08', '2025-08-31')).toBe('1');
+  });
+});
+`,
+  'README.md': `# __ID__
+
+For data stewards: what this source is, how to connect it, what it feeds, and its traps.
+
+- **Source:** TODO (system, owner, how it is reached through the LGSP).
+- **Config:** \`baseUrl\`, \`pageSize\` (default 100).
+- **Secrets:** none (or: \`--secret name=env:VARIABLE\`).
+- **Feeds:** TODO indicator codes (config/indicators.yaml).
+- **Known traps:** TODO (legacy codes before 2025-07-01, revisions, number formats ...).
+- **Emulator:** \`emulator/server.ts\` serves the contract with generated data and switchable faults.
+`,
+};
