@@ -1,6 +1,6 @@
+import { closeServer, listenLocal } from '../../../src/connector-sdk/emulator/local-server.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DvcPortalFaults, DvcPortalStats } from './faults.js';
 import { generateCatalogue } from './generate-catalogue.js';
 import { generateReport } from './generate-report.js';
@@ -85,16 +85,14 @@ export class DvcPortalEmulator {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return listenLocal(server, port);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

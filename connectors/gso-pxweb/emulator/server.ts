@@ -1,5 +1,5 @@
+import { closeServer, listenLocal } from '../../../src/connector-sdk/emulator/local-server.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { emulatedTables, type EmulatedTable } from './dataset.js';
 import { nextTransportFault, takeReset, type EmulatorFaults } from './faults.js';
 import { metadataOf, renderJsonStat, select, type RenderShape } from './render.js';
@@ -31,16 +31,14 @@ export class GsoPxwebEmulator {
       this.handle(req, res).catch(() => res.destroy());
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return listenLocal(server, port);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
