@@ -1,4 +1,4 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -132,8 +132,8 @@ describe('spreadsheet connector through the real engine', () => {
     const events = await t.db.selectFrom('outbox_event').select(['type', 'data']).where('type', '=', 'vn.lgsp.observation.removed.v1').execute();
     expect(events).toHaveLength(2);
     expect(events.map((e) => JSON.stringify(e.data))).toEqual([expect.stringMatching(/HDI/), expect.stringMatching(/HDI/)]);
-    // The same bytes again: nothing to read.
-    await writeFile(join(inbox, file), await departmentWorkbook(corrected, { trailingEmptyRows: 3 }));
+    // The same bytes again (a workbook written anew differs in its timestamps): nothing to read.
+    await writeFile(join(inbox, file), await readFile(join(inbox, file)));
     const again = await sync();
     expect(again.records_fetched).toBe(0);
   });
