@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDirty, markDirty, writeIndicatorValues } from '../src/warehouse/indicator-values.js';
+import { claimDirty, clearMarks, markDirty, writeIndicatorValues } from '../src/warehouse/indicator-values.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { loadProvinceReference } from './support/warehouse-fixtures.js';
 
@@ -22,10 +22,12 @@ describe('dirty marks of materialised values', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     // The refresh: claims the key, computes (no value yet: POPULATION not there when it looked), clears its mark.
     const refresh = t.db.transaction().execute(async (trx) => {
-      expect(await claimDirty(trx, 10)).toEqual([key]);
+      const claim = await claimDirty(trx, [unit.id], 10);
+      expect(claim.keys).toEqual([key]);
       claimed();
       await released;
       await writeIndicatorValues(trx, null, [{ ...key, value: null, notes: [] }]);
+      await clearMarks(trx, claim.markIds);
     });
     await hasClaimed;
     // A page commits a change the refresh did not see, and marks the key again meanwhile.

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { createHttpClient } from '../../src/connector-sdk/http/index.js';
@@ -29,7 +31,32 @@ export function recordAt(i: number, communes: readonly string[], months: number)
   return { id: `${communes[c] ?? ''}-${month}`, commune: communes[c] ?? '', month, dossiers: 200 + seed, online: 50 + (seed % 150) };
 }
 
+/**
+ * Serves the records from a process of its own, as a real source would be: generating and serialising pages
+ * must not compete with the sync for the benchmark process's thread.
+ */
 export async function startSyntheticSource(total: number, communes: readonly string[]): Promise<SyntheticSource> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(total)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(communes));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => { reject(new Error(`synthetic source exited with ${code}`)); });
+    child.stdout.once('data', (chunk: Buffer) => { resolve(Number(chunk.toString().trim())); });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => { resolve(); });
+      child.kill();
+    }),
+  };
+}
+
+async function serve(total: number): Promise<void> {
+  let input = '';
+  for await (const chunk of process.stdin) input += String(chunk);
+  const communes = JSON.parse(input) as string[];
   const months = Math.ceil(total / communes.length);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -41,12 +68,11 @@ export async function startSyntheticSource(total: number, communes: readonly str
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ records, next: end < total ? end : null }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => { r(); })),
-  };
+  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 }
+
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex >= 0) await serve(Number(process.argv[serveIndex + 1]));
 
 const pageSchema = z.object({ records: z.array(z.record(z.string(), z.json())), next: z.number().nullable() });
 

@@ -3,7 +3,7 @@ import { requireIsoDate } from '../dates.js';
 import { UnitResolutionError } from '../errors.js';
 import { endsOn, parsePeriod } from '../periods/period.js';
 import type { Db } from '../warehouse/database.js';
-import { loadContributors } from './contributors.js';
+import { loadContributors, unitLabel, type ContributorTree } from './contributors.js';
 import { Evaluation, EvaluationMemo } from './engine.js';
 import { loadIndicatorRules, requiredIndicators, rulesOf, type IndicatorCatalogue } from './indicator-rules.js';
 import { loadObservations } from './observations.js';
@@ -19,8 +19,9 @@ import type { AggregateByCodeQuery, AggregateQuery, AggregateResult } from './ty
  * involved. Everything else happens in memory with exact decimals.
  */
 export async function aggregate(db: Db, query: AggregateQuery): Promise<AggregateResult> {
-  const [result] = await aggregateUnit(db, await loadIndicatorRules(db), query.unitId, [query]);
-  if (!result) throw new Error('aggregateUnit returned no result for one query');
+  const tree = await loadContributors(db, query.unitId);
+  const [result] = await aggregateInTree(db, await loadIndicatorRules(db), tree, [query]);
+  if (!result) throw new Error('aggregateInTree returned no result for one query');
   return result;
 }
 
@@ -56,32 +57,44 @@ export async function resolveUnitVersion(db: Db, code: string, date: string, lev
   return only.id;
 }
 
+/** One value to compute: an indicator for one unit version (admin_unit.id) and period. */
+export interface UnitQuery {
+  readonly indicator: string;
+  readonly unitId: number;
+  readonly period: string;
+}
+
 /**
- * Several indicators and periods of one unit in one go: the contributor tree and the observations are fetched
- * once for all of them (two queries), then each value is computed in memory. What the pipeline uses to refresh
- * materialised values in batches.
+ * Values of units anywhere in one contributor tree, from one load of its observations and one shared memo: a
+ * province and the legacy provinces that merged into it are computed together, each legacy subtree once. What the
+ * pipeline uses to refresh materialised values in batches (with `explain` false: values and notes only, no trace
+ * or parts, which a batch does not store and would pay dearly for).
  */
-export async function aggregateUnit(
+export async function aggregateInTree(
   db: Db,
   catalogue: IndicatorCatalogue,
-  unitId: number,
-  queries: readonly { indicator: string; period: string }[],
+  tree: ContributorTree,
+  queries: readonly UnitQuery[],
+  options: { explain?: boolean } = {},
 ): Promise<AggregateResult[]> {
-  const tree = await loadContributors(db, unitId);
   const indicators = new Set<string>();
   const periods = new Set<string>();
-  const parsed = queries.map((q) => ({ rules: rulesOf(catalogue, q.indicator), period: parsePeriod(q.period) }));
+  const parsed = queries.map((q) => {
+    const node = tree.nodes.get(q.unitId);
+    if (!node) throw new Error(`unit ${q.unitId} is not in the contributor tree of ${unitLabel(tree.root.unit)}`);
+    return { node, rules: rulesOf(catalogue, q.indicator), period: parsePeriod(q.period) };
+  });
   for (const { rules, period } of parsed) {
     for (const i of requiredIndicators(catalogue, rules.code)) indicators.add(i);
     for (const p of requiredPeriods(catalogue, rules.code, period)) periods.add(p);
   }
   const observations = await loadObservations(db, [...indicators], tree.unitIds, [...periods]);
-  const memo = new EvaluationMemo();
-  return parsed.map(({ rules, period }) => {
+  const memo = new EvaluationMemo(options.explain ?? true);
+  return parsed.map(({ node, rules, period }) => {
     const evaluation = new Evaluation(catalogue, tree, observations, memo);
-    const computed = evaluation.value(rules.code, tree.root, period);
-    evaluation.noteLeftOut(requiredIndicators(catalogue, rules.code));
-    const base = { indicator: rules.code, unit: tree.root.unit, period: period.code, notes: evaluation.notesList(), inputs: evaluation.trace(), parts: evaluation.parts() };
+    const computed = evaluation.value(rules.code, node, period);
+    if (node === tree.root) evaluation.noteLeftOut(requiredIndicators(catalogue, rules.code));
+    const base = { indicator: rules.code, unit: node.unit, period: period.code, notes: evaluation.notesList(), inputs: evaluation.trace(), parts: evaluation.parts() };
     return 'reason' in computed ? { ...base, value: null, reason: computed.reason } : { ...base, value: computed.value };
   });
 }

@@ -26,6 +26,12 @@ interface Cached<T> {
  */
 export class EvaluationMemo {
   readonly steps = new Map<string, Cached<Computed | TimeResult>>();
+
+  /**
+   * @param explain whether steps record the trace (every observation read) and the parts: what a reader of one
+   * value wants, and what a batch refresh, which stores values and notes only, would pay dearly for.
+   */
+  constructor(readonly explain = true) {}
 }
 
 /** One query's computation: steps from the shared memo, notes, trace and parts of its own. */
@@ -62,6 +68,8 @@ export class Evaluation implements Evaluator {
   }
 
   acrossUnits(code: string, node: ContributorNode, period: Period): Computed {
+    // A leaf (most units of a province's tree) is one lookup: memoising it would cost more than redoing it.
+    if (node.contributors.length === 0) return combineAcrossUnits(this, rulesOf(this.catalogue, code), node, period);
     return this.step(`units|${code}|${node.unit.id}|${period.code}`, () => combineAcrossUnits(this, rulesOf(this.catalogue, code), node, period));
   }
 
@@ -69,8 +77,10 @@ export class Evaluation implements Evaluator {
     const stored = this.observations.get(code, node.unit.id, period.code);
     if (!stored) return null;
     const unit = node.unit;
-    const entry: TraceEntry = { indicator: code, unitId: unit.id, unitCode: unit.code, unitName: unit.name, period: period.code, value: stored.text };
-    this.emit((ev) => ev.traceEntries.set(`${code}|${unit.id}|${period.code}`, entry));
+    if (this.memo.explain) {
+      const entry: TraceEntry = { indicator: code, unitId: unit.id, unitCode: unit.code, unitName: unit.name, period: period.code, value: stored.text };
+      this.emit((ev) => ev.traceEntries.set(`${code}|${unit.id}|${period.code}`, entry));
+    }
     if (node.dividedLegacy && node !== this.tree.root) {
       this.note(`includes divided legacy commune ${unitLabel(unit)}: its values roll up at province level only, not into any current commune`);
     }
@@ -86,7 +96,7 @@ export class Evaluation implements Evaluator {
   }
 
   part(part: PartValue): void {
-    this.emit((ev) => ev.partEntries.set(`${part.role}|${part.indicator}|${part.unitCode}|${part.unitName}|${part.period}`, part));
+    if (this.memo.explain) this.emit((ev) => ev.partEntries.set(`${part.role}|${part.indicator}|${part.unitCode}|${part.unitName}|${part.period}`, part));
   }
 
   /** Divided legacy communes left out of the tree (querying a current commune) are named when they hold values. */
@@ -133,8 +143,10 @@ export class Evaluation implements Evaluator {
   private step<T extends Computed | TimeResult>(key: string, compute: () => T, circular?: T): T {
     const known = this.memo.steps.get(key) as Cached<T> | undefined;
     if (known) {
-      this.replay(known);
-      this.recording[this.recording.length - 1]?.push(known);
+      if (known.effects.length > 0) {
+        this.replay(known);
+        this.recording[this.recording.length - 1]?.push(known);
+      }
       return known.result;
     }
     if (this.inProgress.has(key)) return circular ?? (missing(`circular definition while computing ${key}`) as T);
@@ -149,7 +161,8 @@ export class Evaluation implements Evaluator {
       this.inProgress.delete(key);
     }
     this.memo.steps.set(key, entry);
-    this.recording[this.recording.length - 1]?.push(entry);
+    // A step that reported nothing, itself or through its steps, has nothing to replay: not recorded (most leaves).
+    if (effects.length > 0) this.recording[this.recording.length - 1]?.push(entry);
     return entry.result;
   }
 }

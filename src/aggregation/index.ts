@@ -13,7 +13,7 @@
  *   engine.ts        the in-memory evaluation (memoised) with notes, trace and parts
  *   decimal.ts       exact arithmetic (decimal.js, 40 digits) and the display formatter
  */
-export { aggregate, aggregateByCode, aggregateUnit, resolveUnitVersion } from './aggregate.js';
+export { aggregate, aggregateByCode, aggregateInTree, resolveUnitVersion, type UnitQuery } from './aggregate.js';
 export { loadIndicatorRules, type IndicatorCatalogue, type IndicatorRules } from './indicator-rules.js';
 export { loadContributors, unitLabel, type ContributorNode, type ContributorTree } from './contributors.js';
 export { Dec, dec, formatValue, type Decimal } from './decimal.js';

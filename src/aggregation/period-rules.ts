@@ -105,7 +105,7 @@ function unitsWithFinerValues(ev: Evaluator, code: string, node: ContributorNode
   const below = new Set(withDescendants(period).slice(1).map((p) => p.code));
   return subtreeOf(node).filter((n) => {
     const periods = ev.observations.periodsOf(code, n.unit.id);
-    return !periods.has(period.code) && [...periods].some((p) => below.has(p));
+    return !periods.has(period.code) && [...periods.keys()].some((p) => below.has(p));
   });
 }
 

@@ -4,7 +4,8 @@ import { applyObservationChanges } from '../warehouse/observations.js';
 import type { Db } from '../warehouse/database.js';
 import { replaceContributions, withdrawAbsentRecords } from '../warehouse/contributions.js';
 import { recordRejections } from '../warehouse/rejections.js';
-import { landRecords, type LandedRecord, type StreamRef } from '../warehouse/source-records.js';
+import { landRecords, type HashedRecord, type LandedRecord, type StreamRef } from '../warehouse/source-records.js';
+import { contentHash } from './content-hash.js';
 import { writeCursor } from '../warehouse/sync-state.js';
 import { addRunCounts, zeroCounts, type RunCounts } from '../warehouse/sync-runs.js';
 import { markDirty } from '../warehouse/indicator-values.js';
@@ -26,6 +27,13 @@ export interface PageContext<C> {
   readonly logger: Logger;
 }
 
+/** A page as fetched, with what can be worked out before touching the database. */
+export interface PreparedPage {
+  readonly page: Page;
+  /** One record per key, the newest of duplicates, with its content hash. */
+  readonly records: readonly HashedRecord[];
+}
+
 /** A record seen twice on one page (it moved while the source was paged): the later, newer one counts. */
 export function newestByKey(records: readonly SourceRecord[]): SourceRecord[] {
   const byKey = new Map<string, SourceRecord>();
@@ -36,13 +44,17 @@ export function newestByKey(records: readonly SourceRecord[]): SourceRecord[] {
   return [...byKey.values()];
 }
 
+/** Pure work (no I/O), done while the previous page is being written (see read-ahead.ts). */
+export function preparePage(page: Page): PreparedPage {
+  return { page, records: newestByKey(page.records).map((record) => ({ record, hash: contentHash(record.data) })) };
+}
+
 /**
  * The stages for one page, in one transaction: land, normalise, replace contributions, recompute the touched
  * observations (with revisions and outbox events), record rejections, advance the cursor, count. A crash at any
  * point leaves the previous page's state: the run resumes from the last committed cursor, nothing lost or doubled.
  */
-export async function processPage<C>(ctx: PageContext<C>, page: Page): Promise<RunCounts> {
-  const records = newestByKey(page.records);
+export async function processPage<C>(ctx: PageContext<C>, { page, records }: PreparedPage): Promise<RunCounts> {
   return ctx.db.transaction().execute(async (trx) => {
     const landed = await landRecords(trx, ctx.ref, records);
     const counts = await applyLanded(trx, ctx, landed.changed, page.completeScopes ?? []);

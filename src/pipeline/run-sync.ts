@@ -1,7 +1,7 @@
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { resolveSecrets, secretRefsSchema } from '../connector-sdk/secrets.js';
 import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } from '../connector-sdk/types.js';
-import { loadIndicatorRules } from '../aggregation/index.js';
+import { loadIndicatorRules, type ContributorTree } from '../aggregation/index.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { findConnection, type Connection } from '../warehouse/connections.js';
@@ -9,14 +9,16 @@ import type { Db } from '../warehouse/database.js';
 import { readCursor, readRunProgress, writeCursor } from '../warehouse/sync-state.js';
 import { finishRun, getRun, startRun, sumCounts, zeroCounts, type RunCounts, type SyncRun } from '../warehouse/sync-runs.js';
 import { ConnectionConfigError, SyncInterruptedError } from './errors.js';
-import { processPage, type PageContext } from './process-page.js';
+import { preparePage, processPage, type PageContext } from './process-page.js';
+import { readAhead } from './read-ahead.js';
 import { replayRun } from './replay.js';
 import { indicatorDependencies, type IndicatorDependencies } from './dependents.js';
+import { BackgroundRefresh } from './background-refresh.js';
 import { refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
 import { UnitGraph } from './unit-graph.js';
 
-const refreshEveryPages = 50;
+const refreshEveryPages = 10;
 
 export interface SyncDeps {
   readonly db: Db;
@@ -76,7 +78,8 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
   const before = await getRun(deps.db, runId);
   if (before && (before.status === 'succeeded' || before.status === 'failed')) return before;
   const { run, connection, connector, ctx, logger, catalogue, indicators, units, graph, dependencies } = await loadRunContext(deps, runId);
-  const refresh = () => refreshIndicatorValues(deps.db, { runId, logger, catalogue });
+  const trees = new Map<number, ContributorTree>();
+  const refresh = () => refreshIndicatorValues(deps.db, { runId, logger, catalogue, graph, trees });
   if (run.mode === 'replay') {
     const replayed = await replayRun({ db: deps.db, logger, connector, run, indicators, units, graph, dependencies, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
     await refresh();
@@ -89,17 +92,25 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
   logger.info({ mode: run.mode, params: run.params }, 'sync started');
 
   let total = zeroCounts();
-  for (const stream of connector.streams) {
-    let pages = 0;
-    const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units, graph, dependencies }, control, async (page) => {
-      total = sumCounts(total, page);
-      // Large syncs refresh rolled-up values every so many pages, not after each: a province-year would be
-      // recomputed once per page otherwise. Small syncs get them at the end of the stream, moments later.
-      if (++pages % refreshEveryPages === 0) await refresh();
-      await control.onPage?.({ runId, stream: stream.name, page, total });
-    });
-    cursors[stream.name] = cursor;
-    await refresh();
+  const background = new BackgroundRefresh(refresh);
+  try {
+    for (const stream of connector.streams) {
+      let pages = 0;
+      const cursor = await syncStream(deps, { run, stream, ctx, logger, indicators, units, graph, dependencies }, control, async (page) => {
+        total = sumCounts(total, page);
+        // Large syncs refresh rolled-up values alongside the pages, not after each page: a province-year would be
+        // recomputed once per page otherwise. Small syncs get them at the end of the stream, moments later.
+        if (++pages % refreshEveryPages === 0) background.request();
+        await control.onPage?.({ runId, stream: stream.name, page, total });
+      });
+      cursors[stream.name] = cursor;
+      await background.settle();
+      await refresh();
+    }
+  } catch (error) {
+    // The marks are durable: a refresh cut short by the failure is redone by the next one. Only wait for it.
+    await background.settle().catch((e: unknown) => { logger.warn({ err: e }, 'background refresh failed'); });
+    throw error;
   }
   const finished = await finishRun(deps.db, runId, cursors);
   logger.info({ ...total }, 'sync finished');
@@ -137,9 +148,9 @@ async function syncStream(deps: SyncDeps, s: StreamRun, control: SyncControl, on
     ...(params.to !== undefined ? { to: params.to } : {}),
   });
   try {
-    for await (const page of pages) {
-      const counts = await processPage(pageCtx, page);
-      cursor = page.cursor;
+    for await (const prepared of readAhead(pages, preparePage)) {
+      const counts = await processPage(pageCtx, prepared);
+      cursor = prepared.page.cursor;
       s.logger.debug({ stream: stream.name, ...counts }, 'page committed');
       await onPage(counts);
       if (control.signal.aborted) throw new SyncInterruptedError(run.id);

@@ -49,4 +49,20 @@ export class UnitGraph {
     this.provinces.set(unitId, result);
     return result;
   }
+
+  /**
+   * The province whose contributor tree holds this province's: the one it merged into (legacy 89 -> current 91),
+   * followed to the end; itself when it merged into none or was split among several.
+   */
+  reportingProvinceOf(provinceId: number): number {
+    const seen = new Set<number>();
+    let id = provinceId;
+    for (;;) {
+      seen.add(id);
+      const next = (this.nodes.get(id)?.successors ?? []).filter((s) => this.nodes.get(s)?.level === 'province');
+      const [only] = next;
+      if (next.length !== 1 || only === undefined || seen.has(only)) return id;
+      id = only;
+    }
+  }
 }

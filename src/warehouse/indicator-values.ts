@@ -11,25 +11,48 @@ export interface DirtyKey {
 }
 
 /**
- * Marks values to recompute; written in the page's transaction, so a crash cannot lose the marks. A key already
- * marked is touched, not skipped: if a refresh holds it (computing from data that predates this page), the
- * update waits for that refresh to commit and then marks the key again, so this page's change is not lost.
+ * Marks values to recompute; written in the page's transaction, so a crash cannot lose the marks. Marks are only
+ * ever added (never merged into an existing row), so a page never waits for a refresh holding the same keys.
  */
 export async function markDirty(db: Db, keys: readonly DirtyKey[]): Promise<void> {
   if (keys.length === 0) return;
   await sql`
     insert into indicator_value_dirty (indicator_code, unit_id, period_code)
-    select * from unnest(${keys.map((k) => k.indicator)}::text[], ${keys.map((k) => k.unitId)}::bigint[], ${keys.map((k) => k.period)}::text[])
-    on conflict (indicator_code, unit_id, period_code) do update set marked_at = excluded.marked_at`.execute(db);
+    select * from unnest(${keys.map((k) => k.indicator)}::text[], ${keys.map((k) => k.unitId)}::bigint[], ${keys.map((k) => k.period)}::text[])`.execute(db);
 }
 
-/** Takes up to `limit` dirty keys, locking them so parallel workers share the work. */
-export async function claimDirty(db: Db, limit: number): Promise<DirtyKey[]> {
-  const r = await sql<{ indicator_code: string; unit_id: number; period_code: string }>`
-    select indicator_code, unit_id, period_code from indicator_value_dirty
-    order by unit_id, indicator_code, period_code
+/** The units that have dirty keys (a few hundred at most: values are materialised for provinces). */
+export async function dirtyUnits(db: Db): Promise<number[]> {
+  const r = await sql<{ unit_id: number }>`select distinct unit_id from indicator_value_dirty order by unit_id`.execute(db);
+  return r.rows.map((x) => x.unit_id);
+}
+
+export interface ClaimedMarks {
+  /** The marks taken, to clear once their keys are written. */
+  readonly markIds: readonly number[];
+  /** Their keys, each once. */
+  readonly keys: readonly DirtyKey[];
+}
+
+/**
+ * Takes up to `limit` marks of the given units, locking them so parallel refreshes share the work. Ordered by
+ * period, so a batch cut short by the limit holds whole years where it can (their months load together).
+ */
+export async function claimDirty(db: Db, unitIds: readonly number[], limit: number): Promise<ClaimedMarks> {
+  const r = await sql<{ id: number; indicator_code: string; unit_id: number; period_code: string }>`
+    select id, indicator_code, unit_id, period_code from indicator_value_dirty
+    where unit_id = any(${unitIds}::bigint[])
+    order by period_code, unit_id, indicator_code
     limit ${limit} for update skip locked`.execute(db);
-  return r.rows.map((x) => ({ indicator: x.indicator_code, unitId: x.unit_id, period: x.period_code }));
+  const keys = new Map<string, DirtyKey>();
+  for (const x of r.rows) keys.set(`${x.indicator_code}|${x.unit_id}|${x.period_code}`, { indicator: x.indicator_code, unitId: x.unit_id, period: x.period_code });
+  return { markIds: r.rows.map((x) => x.id), keys: [...keys.values()] };
+}
+
+/** Clears claimed marks (same transaction as the claim and the write). Marks added since stay. */
+export async function clearMarks(db: Db, markIds: readonly number[]): Promise<void> {
+  if (markIds.length === 0) return;
+  await sql`delete from indicator_value_dirty where id = any(${markIds}::bigint[])`.execute(db);
 }
 
 export interface ComputedValue extends DirtyKey {
@@ -44,8 +67,8 @@ export interface ValueChanges {
 }
 
 /**
- * Writes recomputed values where they differ (with an event each), removes values that no longer exist (with
- * an event), and clears the keys' dirty marks. Same transaction as the claim.
+ * Writes recomputed values where they differ (with an event each) and removes values that no longer exist (with
+ * an event).
  */
 export async function writeIndicatorValues(db: Db, runId: number | null, values: readonly ComputedValue[]): Promise<ValueChanges> {
   if (values.length === 0) return { changed: 0, removed: 0 };
@@ -85,10 +108,6 @@ export async function writeIndicatorValues(db: Db, runId: number | null, values:
                'unit', jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name, 'level', u.level),
                'period', ch.period_code, 'value', ch.new_value::text, 'previousValue', ch.old_value::text, 'runId', ${runId}::bigint)
       from changes ch join admin_unit u on u.id = ch.unit_id
-    ),
-    cleared as (
-      delete from indicator_value_dirty d using computed c
-      where d.indicator_code = c.indicator_code and d.unit_id = c.unit_id and d.period_code = c.period_code
     )
     select change, count(*)::int as n from changes group by change`.execute(db);
   const count = (c: string) => r.rows.find((x) => x.change === c)?.n ?? 0;

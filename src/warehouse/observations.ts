@@ -37,15 +37,20 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
     with touched (indicator_code, unit_id, period_code) as (
       select * from unnest(${unique.map((k) => k.indicator)}::text[], ${unique.map((k) => k.unitId)}::bigint[], ${unique.map((k) => k.period)}::text[])
     ),
+    -- Lateral lookups by key, never a join the planner could turn into a scan of the whole table: the tables grow
+    -- much faster than their statistics during a large first sync.
     per_connection as (
-      select c.indicator_code, c.unit_id, c.period_code, c.connection_id,
-             sum(c.value) as value,
-             max(case c.status when 'estimated' then 3 when 'provisional' then 2 else 1 end) as weakness,
-             max(c.updated_at) as changed_at,
-             array_agg(distinct c.raw_record_id order by c.raw_record_id) as raw_record_ids
-      from observation_contribution c
-      join touched t using (indicator_code, unit_id, period_code)
-      group by c.indicator_code, c.unit_id, c.period_code, c.connection_id
+      select t.indicator_code, t.unit_id, t.period_code, c.connection_id, c.value, c.weakness, c.changed_at, c.raw_record_ids
+      from touched t
+      cross join lateral (
+        select c.connection_id, sum(c.value) as value,
+               max(case c.status when 'estimated' then 3 when 'provisional' then 2 else 1 end) as weakness,
+               max(c.updated_at) as changed_at,
+               array_agg(distinct c.raw_record_id order by c.raw_record_id) as raw_record_ids
+        from observation_contribution c
+        where c.indicator_code = t.indicator_code and c.unit_id = t.unit_id and c.period_code = t.period_code
+        group by c.connection_id
+      ) c
     ),
     desired as (
       select distinct on (indicator_code, unit_id, period_code)
@@ -55,8 +60,13 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
       order by indicator_code, unit_id, period_code, changed_at desc, connection_id
     ),
     previous as (
-      select o.indicator_code, o.unit_id, o.period_code, o.value, o.status
-      from observation o join touched t using (indicator_code, unit_id, period_code)
+      select t.indicator_code, t.unit_id, t.period_code, o.id, o.value, o.status
+      from touched t
+      cross join lateral (
+        select o.id, o.value, o.status from observation o
+        where o.indicator_code = t.indicator_code and o.unit_id = t.unit_id and o.period_code = t.period_code
+        limit 1 -- unique anyway; keeps the lookup a lookup (a plain subquery would be flattened into a join)
+      ) o
     ),
     upserted as (
       insert into observation (indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, sync_run_id, raw_record_ids)
@@ -70,9 +80,9 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
     ),
     removed as (
       delete from observation o
-      using touched t
-      where o.indicator_code = t.indicator_code and o.unit_id = t.unit_id and o.period_code = t.period_code
-        and not exists (select 1 from desired d where d.indicator_code = t.indicator_code and d.unit_id = t.unit_id and d.period_code = t.period_code)
+      where o.id = any(array(
+        select p.id from previous p
+        where not exists (select 1 from desired d where d.indicator_code = p.indicator_code and d.unit_id = p.unit_id and d.period_code = p.period_code)))
       returning o.indicator_code, o.unit_id, o.period_code, o.value, o.status, o.measure_unit, o.connection_id
     ),
     changes as (

@@ -280,8 +280,9 @@ export interface IndicatorValueTable {
 }
 
 export interface IndicatorValueDirtyTable {
+  id: Generated<number>;
   indicator_code: string;
   unit_id: number;
   period_code: string;
-  marked_at: Timestamp;
+  marked_at: Generated<Timestamp>;
 }

@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import type { Json, SourceRecord } from '../connector-sdk/types.js';
-import { contentHash } from '../pipeline/content-hash.js';
 import type { Db } from './database.js';
 
 export interface StreamRef {
   readonly connectionId: string;
   readonly stream: string;
   readonly runId: number;
+}
+
+/** A record with the hash of its content (sha256 of the canonical payload). */
+export interface HashedRecord {
+  readonly record: SourceRecord;
+  readonly hash: Buffer;
 }
 
 export interface LandedRecord {
@@ -28,9 +33,10 @@ export interface LandResult {
  * unchanged re-sync writes nothing; changed ones get a raw row (or reuse the identical earlier one) and become the
  * record's current version. Records must be unique by key (the caller keeps the newest of duplicates).
  */
-export async function landRecords(db: Db, ref: StreamRef, records: readonly SourceRecord[]): Promise<LandResult> {
-  if (records.length === 0) return { changed: [], unchanged: 0, landed: 0 };
-  const hashes = records.map((r) => contentHash(r.data));
+export async function landRecords(db: Db, ref: StreamRef, hashed: readonly HashedRecord[]): Promise<LandResult> {
+  if (hashed.length === 0) return { changed: [], unchanged: 0, landed: 0 };
+  const records = hashed.map((h) => h.record);
+  const hashes = hashed.map((h) => h.hash);
   const keys = records.map((r) => r.key);
   const current = await sql<{ source_key: string; content_hash: Buffer }>`
     select source_key, content_hash from source_record
