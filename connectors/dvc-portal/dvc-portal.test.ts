@@ -163,7 +163,7 @@ describe('dvc-portal connector through the sync engine, against its emulator', (
     // Two faulty syncs from an empty warehouse: the faults of one set hit the same call in a row, so splitting
     // them keeps every call within the client's retries and the test short.
     const faultSets = [
-      { tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: [500, 502, 503] as (500 | 502 | 503)[] },
+      { tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: [500, 502, 503] },
       { expireTokensAfter: 3, slow: { count: 1, delayMs: 1500 }, resetMidBody: 1 },
     ];
     for (const faults of faultSets) {

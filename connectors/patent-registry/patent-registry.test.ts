@@ -140,7 +140,7 @@ describe('patent-registry through the engine, against the emulated IP Vietnam re
     await emulator.stop();
     await reset();
     await connect(
-      { ...data, prefix: 'ip', faults: { every: 2, tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: { count: 3 }, slow: { count: 1, delayMs: 2500 }, resetMidBody: 1, modifyDuringPaging: { afterPage: 0 } } },
+      { ...data, prefix: 'ip', faults: { every: 2, tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: [500, 502, 503], slow: { count: 1, delayMs: 2500 }, resetMidBody: 1, modifyDuringPaging: { afterPage: 0 } } },
       { pageSize: 40 },
     );
     const started = Date.now();

@@ -4,7 +4,7 @@ import { endsOn, parsePeriod } from '../../src/periods/period.js';
 import { classifyChannel } from './channels.js';
 import { channels } from './contract.js';
 import { provinceCode } from './records.js';
-import { parseVnCount } from './vn-number.js';
+import { parseTransactionCount } from './transaction-count.js';
 
 const rowSchema = z.object({
   kind: z.literal('row'),
@@ -42,7 +42,7 @@ export function normalisePaymentRecord(record: SourceRecord): NormaliseResult {
   const channel = classifyChannel(data.kenh);
   if (channel.kind === 'total') return { observations: [] };
   if (channel.kind === 'unknown') return reject('UNKNOWN_CHANNEL', `Kênh thanh toán "${data.kenh}" is not one of the contract's channels (${channels.join(', ')}); the row is not counted`);
-  const count = parseVnCount(data.soLuongGiaoDich);
+  const count = parseTransactionCount(data.soLuongGiaoDich);
   if (!count.ok) return reject(count.code, `Số lượng giao dịch: ${count.reason}`);
   const code = provinceCode(data.maTinh);
   if (!/^\d{2}$/.test(code)) return reject('UNIT_NOT_FOUND', `Mã tỉnh "${data.maTinh}" is not a two-digit province code`);

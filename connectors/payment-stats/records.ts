@@ -4,7 +4,7 @@ import { classifyChannel } from './channels.js';
 import type { FileRow, MonthFile } from './month-file.js';
 import type { IndexEntry, VersionCursor } from './source-index.js';
 import { cleanText } from './text.js';
-import { parseVnCount } from './vn-number.js';
+import { parseTransactionCount } from './transaction-count.js';
 
 /** A row of a month file as landed: the cells as sent, and the month the index published it for. */
 export interface RowData {
@@ -82,11 +82,11 @@ function checkTotals(entry: IndexEntry, rows: readonly FileRow[], logger: Logger
     const code = provinceCode(row.maTinh);
     const kind = classifyChannel(row.kenh).kind;
     if (kind === 'total') totals.push({ code, row });
-    const count = parseVnCount(row.soLuong);
+    const count = parseTransactionCount(row.soLuong);
     if ((kind === 'noncash' || kind === 'cash') && count.ok) sums.set(code, (sums.get(code) ?? 0) + count.value);
   }
   for (const { code, row } of totals) {
-    const total = parseVnCount(row.soLuong);
+    const total = parseTransactionCount(row.soLuong);
     const sum = sums.get(code) ?? 0;
     if (!total.ok || total.value !== sum) {
       logger.warn({ file: entry.tep, line: row.line, province: code, total: row.soLuong, sumOfChannels: sum }, 'payment file: the Tổng cộng row does not equal the sum of the channels (not loaded either way)');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { periodField, statusField, unitField, valueField } from './fields.js';
-import { vnTextValue } from './vn-number.js';
 
 const value = <T>(f: { ok: true; value: T } | { ok: false; code: string }) => (f.ok ? f.value : f.code);
 
@@ -34,6 +33,7 @@ describe('spreadsheet fields', () => {
     expect(['mười', '0.75', '1.2345', true, { error: '#DIV/0!' }, { formulaWithoutResult: 'A1+1' }].map((c) => value(valueField(c)))).toEqual(
       ['VALUE_NOT_A_NUMBER', 'VALUE_NOT_A_NUMBER', 'VALUE_NOT_A_NUMBER', 'VALUE_NOT_A_NUMBER', 'CELL_ERROR', 'FORMULA_NOT_COMPUTED'],
     );
-    expect(vnTextValue('12.345.678.901.234.567,123456789')).toEqual({ ok: true, value: '12345678901234567.123456789' });
+    expect(valueField('12.345.678.901.234.567,123456789')).toEqual({ ok: true, value: '12345678901234567.123456789' });
+    expect(valueField('0.75')).toMatchObject({ reason: 'Giá trị: "0.75" is not a number in the Vietnamese format (12.345.678 or 45.678,25); or type it as a number cell' });
   });
 });

@@ -1,7 +1,8 @@
+import { parseVietnameseNumber } from '../../src/numbers/vietnamese-number.js';
 import type { ObservationStatus } from '../../src/warehouse/schema.js';
 import { cellText, isDateCell, type Cell } from './cells.js';
 import { foldText } from './text.js';
-import { numberCellValue, vnTextValue } from './vn-number.js';
+import { numberCellValue } from './number-cell.js';
 
 /** A field read from a cell, or why it cannot be: `code` is the rejection code stewards see. */
 export interface FieldError {
@@ -49,9 +50,6 @@ export function unitField(c: Cell): Field<UnitField> {
   return ok({ code });
 }
 
-/** The unit as it appears in record keys: the code, or the name folded ("name:tinh an giang"). */
-export const unitKey = (u: UnitField): string => ('code' in u ? u.code : `name:${foldText(u.name)}`);
-
 const pad = (n: number) => String(n).padStart(2, '0');
 const monthOk = (m: number) => m >= 1 && m <= 12;
 
@@ -79,7 +77,10 @@ export function periodField(c: Cell): Field<string> {
   return invalid();
 }
 
-/** `Giá trị`: a number cell, or Vietnamese-formatted text ("1.234,5"), as exact decimal text. */
+/**
+ * `Giá trị`: a number cell, or Vietnamese-formatted text ("1.234,5"), as exact decimal text. A dot that does not
+ * group thousands ("0.75" as text) is refused rather than guessed.
+ */
 export function valueField(c: Cell): Field<string> {
   const bad = unusable<string>('Giá trị', c);
   if (bad) return bad;
@@ -89,8 +90,8 @@ export function valueField(c: Cell): Field<string> {
     return n.ok ? ok(n.value) : fail('VALUE_NOT_A_NUMBER', `Giá trị: ${n.reason}`);
   }
   if (typeof c !== 'string') return fail('VALUE_NOT_A_NUMBER', `Giá trị "${cellText(c)}" is not a number`);
-  const n = vnTextValue(c);
-  return n.ok ? ok(n.value) : fail('VALUE_NOT_A_NUMBER', `Giá trị: ${n.reason}`);
+  const n = parseVietnameseNumber(c);
+  return n.ok ? ok(n.value) : fail('VALUE_NOT_A_NUMBER', `Giá trị: ${n.reason}; or type it as a number cell`);
 }
 
 const statuses: Readonly<Record<string, ObservationStatus>> = {

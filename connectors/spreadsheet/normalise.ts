@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NormaliseResult, SourceRecord, UnitReference } from '../../src/connector-sdk/types.js';
 import { endsOn, parsePeriod } from '../../src/periods/period.js';
-import type { Cell } from './cells.js';
+import { cellText, type Cell } from './cells.js';
 import { indicatorField, periodField, statusField, unitField, valueField, type FieldError } from './fields.js';
 
 const cell: z.ZodType<Cell> = z.union([
@@ -13,6 +13,7 @@ const rowSchema = z.object({
   row: z.number().int(),
   cells: z.object({ indicator: cell, unit: cell, period: cell, value: cell, status: cell, source: cell }),
   duplicateOfRow: z.number().int().optional(),
+  duplicateUnit: z.object({ earlier: z.string(), code: z.string(), asOf: z.string() }).optional(),
 });
 const fileSchema = z.object({ kind: z.literal('file'), code: z.string(), reason: z.string() });
 const dataSchema = z.discriminatedUnion('kind', [rowSchema, fileSchema]);
@@ -30,7 +31,9 @@ export function normaliseWorkbookRecord(record: SourceRecord): NormaliseResult {
   if (data.kind === 'file') return reject(data.code, data.reason);
   const { row, cells } = data;
   if (data.duplicateOfRow !== undefined) {
-    return reject('DUPLICATE_ROW', `row ${row}: row ${data.duplicateOfRow} already gives this indicator, unit and period; keep one of them (the first is loaded)`);
+    const unit = data.duplicateUnit;
+    const why = unit === undefined ? '' : ` (its unit "${unit.earlier}" and this row's "${cellText(cells.unit)}" are both province ${unit.code} on ${unit.asOf})`;
+    return reject('DUPLICATE_ROW', `row ${row}: row ${data.duplicateOfRow} already gives this indicator, unit and period${why}; keep one of them (the first is loaded)`);
   }
   const indicator = indicatorField(cells.indicator);
   if (!indicator.ok) return refused(indicator, row);

@@ -1,6 +1,7 @@
 import type { Json, SourceRecord } from '../../src/connector-sdk/types.js';
 import type { Cell } from './cells.js';
-import { indicatorField, periodField, unitField, unitKey } from './fields.js';
+import { figureOf, sameUnit, type DuplicateUnit, type Figure } from './figure.js';
+import type { ProvinceNames } from './province-names.js';
 import type { Column } from './template/layout.js';
 import type { ParsedWorkbook } from './workbook.js';
 
@@ -19,6 +20,8 @@ export interface RowData {
   readonly cells: Readonly<Record<Column, Cell>>;
   /** Set when an earlier row of the same workbook has the same indicator, unit and period (this one is rejected). */
   readonly duplicateOfRow?: number;
+  /** Set with duplicateOfRow when the two rows write the unit differently: the earlier row's text, and the province both name. */
+  readonly duplicateUnit?: DuplicateUnit;
 }
 
 /** A workbook refused as a whole (unreadable, no `Số liệu` sheet, no header): one record, so stewards see why. */
@@ -33,34 +36,32 @@ export interface FileData {
 /** A workbook's identity: its file name (NFC, any case). A re-upload under the same name replaces it. */
 export const scopeOf = (file: string): string => `file:${file.normalize('NFC').toLowerCase()}`;
 
-/** What the figure is about: `${indicator}|${unit}|${period}`, or undefined when a part cannot be read. */
-export function figureKey(cells: Readonly<Record<Column, Cell>>): string | undefined {
-  const indicator = indicatorField(cells.indicator);
-  const unit = unitField(cells.unit);
-  const period = periodField(cells.period);
-  return indicator.ok && unit.ok && period.ok ? `${indicator.value}|${unitKey(unit.value)}|${period.value}` : undefined;
-}
-
 /**
  * The records of one workbook. A row is keyed by its figure (`RD_PERSONNEL|91|2025`), not by its row number, so
  * the last upload of a figure is the one that counts, wherever it sits; the records are scoped to the file,
  * which the page carries in full (rows a corrected re-upload no longer has are withdrawn). A row whose figure
- * cannot be read is keyed by its row; a second row for the same figure is keyed by its row and rejected.
+ * cannot be read is keyed by its row; a second row for the same figure, however it writes the unit, is keyed by
+ * its row and rejected.
  */
-export function workbookRecords(upload: Upload, parsed: ParsedWorkbook): { records: SourceRecord[]; complete: boolean } {
+export function workbookRecords(upload: Upload, parsed: ParsedWorkbook, provinces: ProvinceNames): { records: SourceRecord[]; complete: boolean } {
   const scope = scopeOf(upload.file);
   if (!parsed.ok) {
     const data: FileData = { kind: 'file', ...upload, code: parsed.code, reason: parsed.reason };
     // Not complete: a refused workbook must not withdraw the figures of its earlier, good upload.
     return { records: [{ key: `${scope}|tệp`, scope, data: data as unknown as Json, location: { file: upload.file, row: 1 } }], complete: false };
   }
-  const firstRow = new Map<string, number>();
+  const firstRow = new Map<string, { row: number; figure: Figure }>();
   const records = parsed.rows.map((r): SourceRecord => {
-    const figure = figureKey(r.cells);
-    const earlier = figure === undefined ? undefined : firstRow.get(figure);
-    if (figure !== undefined && earlier === undefined) firstRow.set(figure, r.row);
-    const key = figure !== undefined && earlier === undefined ? figure : `${scope}|row ${r.row}`;
-    const data: RowData = { kind: 'row', ...upload, row: r.row, cells: r.cells, ...(earlier !== undefined ? { duplicateOfRow: earlier } : {}) };
+    const figure = figureOf(r.cells, provinces);
+    const earlier = figure === undefined ? undefined : firstRow.get(figure.key);
+    if (figure !== undefined && earlier === undefined) firstRow.set(figure.key, { row: r.row, figure });
+    const key = figure !== undefined && earlier === undefined ? figure.key : `${scope}|row ${r.row}`;
+    const unit = earlier !== undefined && figure !== undefined ? sameUnit(earlier.figure, figure) : undefined;
+    const data: RowData = {
+      kind: 'row', ...upload, row: r.row, cells: r.cells,
+      ...(earlier !== undefined ? { duplicateOfRow: earlier.row } : {}),
+      ...(unit !== undefined ? { duplicateUnit: unit } : {}),
+    };
     return { key, scope, data: data as unknown as Json, location: { file: upload.file, row: r.row } };
   });
   return { records, complete: true };

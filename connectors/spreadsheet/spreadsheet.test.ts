@@ -108,6 +108,37 @@ describe('spreadsheet connector through the real engine', () => {
     expect(rejected[0]?.location).toEqual({ stream: 'workbooks', key: 'RD_STAFF|91|2025', file, row: 14 });
   });
 
+  it('a unit written once as a code and once as a name is one unit: the later row is rejected naming both rows, never added twice', async () => {
+    const rows: readonly TemplateRow[] = [
+      ['RD_PERSONNEL', 91, '2025', 1850, 'Sơ bộ'], // 3
+      ['PII_RANK', 'Tỉnh An Giang', '2024', 25, 'Chính thức'], // 4: legacy 89 in 2024
+      ['HDI', 'TP.HCM', '2024', '0,79', 'Chính thức'], // 5: an alias of 79
+      ['RD_PERSONNEL', '  tinh an giang ', '2025', 1900, 'Sơ bộ'], // 6: row 3 again, as a name (91 since 2025-07)
+      ['PII_RANK', 89, '2024', 26, 'Chính thức'], // 7: row 4 again, as a code
+      ['HDI', 'Thành phố Hồ Chí Minh', 2024, 0.8, 'Chính thức'], // 8: row 5 again, by its official name
+      ['PII_RANK', 'Tỉnh An Giang', '2025', 20, 'Chính thức'], // 9: another period: 91, not a duplicate
+      ['PII_RANK', 'Tỉnh Kiên Giang', '2024', 30, 'Chính thức'], // 10: legacy 91 in 2024, another unit than row 4
+    ];
+    const run = await upload(file, rows);
+    expect([run.records_fetched, run.records_rejected, run.observations_inserted]).toEqual([8, 3, 5]);
+    expect(await observation('RD_PERSONNEL', '91', '2025', '2025-12-31')).toEqual({ value: '1850', status: 'provisional' });
+    expect(await observation('PII_RANK', '89', '2024', '2024-12-31')).toEqual({ value: '25', status: 'final' });
+    expect(await observation('HDI', '79', '2024', '2024-12-31')).toEqual({ value: '0.79', status: 'final' });
+    expect(await observation('PII_RANK', '91', '2025', '2025-12-31')).toEqual({ value: '20', status: 'final' });
+    expect(await observation('PII_RANK', '91', '2024', '2024-12-31')).toEqual({ value: '30', status: 'final' });
+    const rejected = await rejections(run.id);
+    expect(rejected.map((r) => [r.code, (r.location as { row: number }).row])).toEqual([['DUPLICATE_ROW', 6], ['DUPLICATE_ROW', 7], ['DUPLICATE_ROW', 8]]);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'row 6: row 3 already gives this indicator, unit and period (its unit "91" and this row\'s "tinh an giang" are both province 91 on 2025-12-31); keep one of them (the first is loaded)',
+      'row 7: row 4 already gives this indicator, unit and period (its unit "Tỉnh An Giang" and this row\'s "89" are both province 89 on 2024-12-31); keep one of them (the first is loaded)',
+      'row 8: row 5 already gives this indicator, unit and period (its unit "TP.HCM" and this row\'s "Thành phố Hồ Chí Minh" are both province 79 on 2024-12-31); keep one of them (the first is loaded)',
+    ]);
+    // One record per figure, whatever the spelling: a later upload of the figure by code replaces the one by name.
+    const later = await upload('so-khcn-2025-bo-sung.xlsx', [['PII_RANK', '89', '2024', 24, 'Chính thức']]);
+    expect([later.records_rejected, later.observations_inserted, later.observations_updated]).toEqual([0, 0, 1]);
+    expect(await observation('PII_RANK', '89', '2024', '2024-12-31')).toEqual({ value: '24', status: 'final' });
+  });
+
   it('derives RD_PERSONNEL_PER_10K of the current An Giang (91) for 2025 from the uploaded figures', async () => {
     const run = await upload(file, goodRows);
     const stored = await sql<{ value: string; sync_run_id: number }>`

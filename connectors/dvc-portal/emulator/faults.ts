@@ -1,13 +1,10 @@
-/** Faults of the contract ("Faults"), switchable per emulator instance; counts are consumed as they are served. */
-export interface DvcPortalFaults {
-  /** Answer the next `count` API calls with 429 and this Retry-After. */
-  tooManyRequests?: { count: number; retryAfterSeconds: number };
-  /** Answer the next API calls with these statuses, one each, in order (a burst). */
-  serverErrors?: (500 | 502 | 503)[];
-  /** Hold the next `count` API calls this long (beyond the client's timeout) before answering. */
-  slow?: { count: number; delayMs: number };
-  /** Cut the next N API responses after half of the body (connection reset mid-body). */
-  resetMidBody?: number;
+import type { TransportFaults } from '../../../src/connector-sdk/emulator/transport-faults.js';
+
+/**
+ * Faults of the contract ("Faults"), switchable per emulator instance; counts are consumed as they are served.
+ * The transport faults (429, 5xx bursts, slow answers, resets mid-body) are the shared model's; these are the portal's own.
+ */
+export interface DvcPortalFaults extends TransportFaults {
   /** Revoke every token after N more API calls: a token valid a moment ago gets a 401. */
   expireTokensAfter?: number;
   /** Serve malformed rows among the good ones (see malformed.ts). */

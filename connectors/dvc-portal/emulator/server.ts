@@ -1,10 +1,12 @@
-import { closeServer, listenLocal } from '../../../src/connector-sdk/emulator/local-server.js';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../../../src/connector-sdk/emulator/fault-answers.js';
+import { LocalServer } from '../../../src/connector-sdk/emulator/local-server.js';
+import { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulator/transport-faults.js';
 import type { DvcPortalFaults, DvcPortalStats } from './faults.js';
 import { generateCatalogue } from './generate-catalogue.js';
 import { generateReport } from './generate-report.js';
-import { readBody, sendHalfThenReset, sendJson, sleep } from './http-io.js';
+import { jsonBody, jsonType, readBody, sendJson } from './http-io.js';
 import { malformedRows, type MalformedRow } from './malformed.js';
 import { pageOf, pagingParams } from './paging.js';
 import { presentRow } from './present.js';
@@ -21,6 +23,11 @@ export interface DvcPortalEmulatorOptions {
 }
 
 const monthRe = /^\d{4}-(0[1-9]|1[0-2])$/;
+// As the LGSP gateway answers in front of the portal.
+const faultAnswers: FaultAnswers = {
+  tooManyRequests: { contentType: jsonType, body: JSON.stringify({ error: 'too_many_requests' }) },
+  unavailable: { contentType: jsonType, body: JSON.stringify({ error: 'gateway', message: 'LGSP: dịch vụ tạm thời không khả dụng' }) },
+};
 const at = (iso: string): number => Date.parse(iso);
 
 /**
@@ -41,7 +48,12 @@ export class DvcPortalEmulator {
   faults: DvcPortalFaults = {};
   readonly stats: DvcPortalStats = { tokenRequests: 0, apiCalls: 0, reportCalls: 0, catalogueCalls: 0, faultsServed: 0, moved: 0 };
   private readonly tokens = new Set<string>();
-  private server: Server | undefined;
+  private readonly server = new LocalServer(
+    (req, res) => this.handle(req, res),
+    (error, res) => {
+      sendJson(res, 500, { error: 'internal', message: String(error) });
+    },
+  );
   /** Update times of revisions: after every published row, one minute apart. */
   private clock: number;
 
@@ -78,21 +90,12 @@ export class DvcPortalEmulator {
   }
 
   /** Listens on 127.0.0.1:`port` (0: any free port); returns the base URL. */
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        sendJson(res, 500, { error: 'internal', message: String(error) });
-      });
-    });
-    this.server = server;
-    return listenLocal(server, port);
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -131,7 +134,7 @@ export class DvcPortalEmulator {
     sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
   }
 
-  /** Serves the next pending fault, if any; false when the call was answered (or cut) by it. */
+  /** Serves the next pending fault, if any: the portal's own token expiry, then the shared transport faults. False when it answered the call. */
   private async injectFault(res: ServerResponse): Promise<boolean> {
     const f = this.faults;
     if (f.expireTokensAfter !== undefined && f.expireTokensAfter-- <= 0) {
@@ -141,29 +144,19 @@ export class DvcPortalEmulator {
       sendJson(res, 401, { error: 'invalid_token', error_description: 'token expired' });
       return false;
     }
-    if (f.tooManyRequests && f.tooManyRequests.count > 0) {
-      f.tooManyRequests.count--;
-      this.stats.faultsServed++;
-      sendJson(res, 429, { error: 'too_many_requests' }, { 'retry-after': String(f.tooManyRequests.retryAfterSeconds) });
-      return false;
+    const fault = nextTransportFault(f);
+    if (fault.kind === 'too-many' || fault.kind === 'status') this.stats.faultsServed++;
+    return !(await serveTransportFault(res, fault, faultAnswers, this.server.stopping));
+  }
+
+  /** A page of either endpoint; a pending reset cuts it mid-body. */
+  private sendPage(res: ServerResponse, page: unknown): void {
+    if (!takeReset(this.faults)) {
+      sendJson(res, 200, page);
+      return;
     }
-    const status = f.serverErrors?.shift();
-    if (status !== undefined) {
-      this.stats.faultsServed++;
-      sendJson(res, status, { error: 'gateway', message: 'LGSP: dịch vụ tạm thời không khả dụng' });
-      return false;
-    }
-    if (f.slow && f.slow.count > 0) {
-      f.slow.count--;
-      await sleep(f.slow.delayMs);
-    }
-    if (f.resetMidBody !== undefined && f.resetMidBody > 0) {
-      f.resetMidBody--;
-      this.stats.faultsServed++;
-      sendHalfThenReset(res, { content: Array.from({ length: 50 }, (_, i) => ({ id: `partial-${i}` })), page: 0, size: 50, totalElements: 50, totalPages: 1 });
-      return false;
-    }
-    return true;
+    this.stats.faultsServed++;
+    sendCutMidBody(res, jsonType, jsonBody(page));
   }
 
   private reportPage(url: URL, res: ServerResponse): void {
@@ -192,7 +185,7 @@ export class DvcPortalEmulator {
     const rows = [...good, ...bad]
       .filter((r) => since === null || at(r.capNhatLuc) >= at(since))
       .sort((a, b) => at(a.capNhatLuc) - at(b.capNhatLuc) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    sendJson(res, 200, pageOf(rows, paging.page, paging.size));
+    this.sendPage(res, pageOf(rows, paging.page, paging.size));
   }
 
   private cataloguePage(url: URL, res: ServerResponse): void {
@@ -202,6 +195,6 @@ export class DvcPortalEmulator {
       sendJson(res, 400, { error: 'bad_request', message: paging.error });
       return;
     }
-    sendJson(res, 200, pageOf(this.catalogue, paging.page, paging.size));
+    this.sendPage(res, pageOf(this.catalogue, paging.page, paging.size));
   }
 }

@@ -1,10 +1,14 @@
-import { closeServer, listenLocal } from '../../../src/connector-sdk/emulator/local-server.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../../../src/connector-sdk/emulator/fault-answers.js';
+import { LocalServer } from '../../../src/connector-sdk/emulator/local-server.js';
+import { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulator/transport-faults.js';
 import { emulatedTables, type EmulatedTable } from './dataset.js';
-import { nextTransportFault, takeReset, type EmulatorFaults } from './faults.js';
+import type { EmulatorFaults } from './faults.js';
 import { metadataOf, renderJsonStat, select, type RenderShape } from './render.js';
 
 const apiPrefix = '/api/v1/vi/';
+const busy = { contentType: 'text/plain; charset=utf-8', body: 'Hệ thống đang bận, vui lòng thử lại sau' };
+const faultAnswers: FaultAnswers = { tooManyRequests: busy, unavailable: busy };
 
 /**
  * GSO's PX-Web API v1 (sources.md, section 4) as a real HTTP server: table metadata (GET), queries answered in
@@ -16,7 +20,7 @@ export class GsoPxwebEmulator {
   shape: RenderShape = {};
   readonly stats = { metadataRequests: 0, queries: [] as { table: string; body: unknown }[] };
   readonly tables: readonly EmulatedTable[];
-  private server: Server | undefined;
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
   constructor(tables: readonly EmulatedTable[] = emulatedTables()) {
     this.tables = tables;
@@ -26,34 +30,18 @@ export class GsoPxwebEmulator {
     return this.tables.find((t) => t.database === database && t.table === table);
   }
 
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch(() => res.destroy());
-    });
-    this.server = server;
-    return listenLocal(server, port);
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const fault = nextTransportFault(this.faults);
-    if (fault.kind === 'too-many') {
-      res.writeHead(429, { 'retry-after': String(fault.retryAfterSeconds) }).end();
-      return;
-    }
-    if (fault.kind === 'status') {
-      send(res, fault.status, 'Hệ thống đang bận, vui lòng thử lại sau');
-      return;
-    }
-    if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (await serveTransportFault(res, nextTransportFault(this.faults), faultAnswers, this.server.stopping)) return;
     if (!path.startsWith(apiPrefix)) {
       send(res, 404, { error: 'not_found' });
       return;
@@ -93,13 +81,9 @@ export class GsoPxwebEmulator {
       return;
     }
     const bytes = Buffer.from(JSON.stringify(renderJsonStat(t, chosen, this.shape)), 'utf8');
-    const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length };
-    if (takeReset(this.faults)) {
-      res.writeHead(200, headers);
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
-      return;
-    }
-    res.writeHead(200, headers).end(bytes);
+    const contentType = 'application/json; charset=utf-8';
+    if (takeReset(this.faults)) sendCutMidBody(res, contentType, bytes);
+    else res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length }).end(bytes);
   }
 }
 

@@ -1,11 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../../../src/connector-sdk/emulator/fault-answers.js';
+import { LocalServer } from '../../../src/connector-sdk/emulator/local-server.js';
+import { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulator/transport-faults.js';
 import type { ApplicationStatus, EmulatedApplication } from './application.js';
-import { TokenBucket, type PatentRegistryFaults } from './faults.js';
+import type { PatentRegistryFaults } from './faults.js';
 import { generateApplications } from './generate.js';
 import { malformedApplications } from './malformed.js';
 import { parseQuery, runQuery } from './query.js';
+import { TokenBucket } from './token-bucket.js';
 import { errorXml, searchResultXml } from './xml.js';
 
 export interface PatentRegistryEmulatorOptions {
@@ -44,7 +46,11 @@ export interface StatusChanges {
 }
 
 const dayMs = 86_400_000;
-const defaultStatuses = [500, 502, 503] as const;
+const xmlType = 'application/xml; charset=utf-8';
+const faultAnswers: FaultAnswers = {
+  tooManyRequests: { contentType: xmlType, body: errorXml('TOO_MANY_REQUESTS', 'slow down') },
+  unavailable: { contentType: xmlType, body: errorXml('UNAVAILABLE', 'the search index is being rebuilt') },
+};
 
 /**
  * The IP Vietnam publish API (contract 3 of shared/contracts/sources.md) on a real HTTP server:
@@ -58,8 +64,13 @@ export class PatentRegistryEmulator {
   private readonly limiter: TokenBucket | undefined;
   private readonly prefix: string | undefined;
   private readonly pageIndexOfCursor = new Map<string, number>();
-  private readonly stopping = new AbortController();
-  private server: Server | undefined;
+  private readonly server = new LocalServer(
+    (req, res) => this.handle(req, res),
+    (error, res) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': xmlType }).end(errorXml('INTERNAL', String(error)));
+      else res.destroy();
+    },
+  );
   private clock: number;
 
   constructor(options: PatentRegistryEmulatorOptions = {}) {
@@ -74,25 +85,12 @@ export class PatentRegistryEmulator {
   }
 
   /** Listens on 127.0.0.1:`port` (0: any free port); returns the base URL. */
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/xml; charset=utf-8' }).end(errorXml('INTERNAL', String(error)));
-        else res.destroy();
-      });
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    const { port: bound } = server.address() as AddressInfo;
-    return `http://127.0.0.1:${bound}`;
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   find(number: string): EmulatedApplication {
@@ -141,7 +139,13 @@ export class PatentRegistryEmulator {
       send(res, 429, errorXml('TOO_MANY_REQUESTS', 'about 5 requests per second'), { 'retry-after': String(this.limiter.retryAfterSeconds()) });
       return;
     }
-    if (await this.injectFault(res)) return;
+    // `every` spaces the transport faults out: only every Nth request meets one.
+    const faultsDue = this.stats.requests % (this.faults.every ?? 1) === 0;
+    if (faultsDue) {
+      const fault = nextTransportFault(this.faults);
+      if (fault.kind !== 'none') this.stats.faultsInjected++;
+      if (await serveTransportFault(res, fault, faultAnswers, this.server.stopping)) return;
+    }
     const query = parseQuery(url.searchParams);
     if ('error' in query) {
       send(res, 400, errorXml('BAD_REQUEST', query.error));
@@ -154,45 +158,12 @@ export class PatentRegistryEmulator {
     const body = Buffer.from(searchResultXml({ ...page, prefix: this.prefix }), 'utf8');
     this.modifyDuringPaging(pageIndex, page.applications, page.nextCursor);
     this.stats.pagesServed++;
-    if (this.faults.resetMidBody !== undefined && this.faults.resetMidBody > 0 && this.stats.requests % (this.faults.every ?? 1) === 0) {
-      this.faults.resetMidBody--;
+    if (faultsDue && takeReset(this.faults)) {
       this.stats.faultsInjected++;
-      res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8', 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      sendCutMidBody(res, xmlType, body);
       return;
     }
     send(res, 200, body);
-  }
-
-  /** The injected faults, in order; true when the request was answered by one. */
-  private async injectFault(res: ServerResponse): Promise<boolean> {
-    const f = this.faults;
-    if (this.stats.requests % (f.every ?? 1) !== 0) return false;
-    if (f.tooManyRequests && f.tooManyRequests.count > 0) {
-      f.tooManyRequests.count--;
-      this.stats.faultsInjected++;
-      send(res, 429, errorXml('TOO_MANY_REQUESTS', 'slow down'), { 'retry-after': String(f.tooManyRequests.retryAfterSeconds) });
-      return true;
-    }
-    if (f.serverErrors && f.serverErrors.count > 0) {
-      const statuses = f.serverErrors.statuses ?? defaultStatuses;
-      const status = statuses[f.serverErrors.count % statuses.length] ?? 503;
-      f.serverErrors.count--;
-      this.stats.faultsInjected++;
-      send(res, status, errorXml('UNAVAILABLE', 'the search index is being rebuilt'));
-      return true;
-    }
-    if (f.slow && f.slow.count > 0) {
-      f.slow.count--;
-      this.stats.faultsInjected++;
-      try {
-        await delay(f.slow.delayMs, undefined, { signal: this.stopping.signal });
-      } catch {
-        return true; // stopped
-      }
-      if (res.socket === null || res.socket.destroyed) return true; // the client gave up
-    }
-    return false;
   }
 
   private modifyDuringPaging(pageIndex: number, served: readonly EmulatedApplication[], nextCursor: string | undefined): void {
@@ -208,5 +179,5 @@ export class PatentRegistryEmulator {
 
 function send(res: ServerResponse, status: number, body: string | Buffer, headers: Readonly<Record<string, string>> = {}): void {
   if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8', ...headers }).end(body);
+  res.writeHead(status, { 'content-type': xmlType, ...headers }).end(body);
 }

@@ -10,7 +10,7 @@ const port = Number(args.find((a) => /^\d+$/.test(a)) ?? '0');
 const emulator = new PatentRegistryEmulator({
   malformed: args.includes('--malformed'),
   ...(args.includes('--faults')
-    ? { faults: { tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: { count: 3 }, resetMidBody: 1, modifyDuringPaging: { afterPage: 0 } } }
+    ? { faults: { tooManyRequests: { count: 1, retryAfterSeconds: 1 }, serverErrors: [500, 502, 503], resetMidBody: 1, modifyDuringPaging: { afterPage: 0 } } }
     : {}),
 });
 const baseUrl = await emulator.start(port);

@@ -1,7 +1,5 @@
 import type { TransportFaults } from '../../../src/connector-sdk/emulator/transport-faults.js';
 
-export { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulator/transport-faults.js';
-
 /** Faults an emulator instance injects, each consumed as it fires; a reset cuts a file download. */
 export interface EmulatorFaults extends TransportFaults {
   /** Serve corrupted bytes for the next N downloads (of `tep` only, when given): the sha256 no longer matches. */

@@ -1,5 +1,5 @@
 import { csvHeader, totalChannel } from '../contract.js';
-import { formatVnNumber } from '../vn-number.js';
+import { formatVietnameseNumber } from '../../../src/numbers/vietnamese-number.js';
 import type { ChannelFigure } from './dataset.js';
 
 export interface RenderOptions {
@@ -28,10 +28,10 @@ export function renderMonthFile(ky: string, figures: readonly ChannelFigure[], o
     const messy = options.messyText === true && code === '40';
     const name = (text: string) => (messy ? ` ${text.normalize('NFD').replace(' ', '  ')} ` : text);
     const tenTinh = own[0]?.tenTinh ?? '';
-    for (const f of own) lines.push([f.maTinh, name(f.tenTinh), reportPeriod(ky), name(f.kenh), formatVnNumber(f.soLuong), formatVnNumber(f.giaTriPhanTram / 100, 2)]);
+    for (const f of own) lines.push([f.maTinh, name(f.tenTinh), reportPeriod(ky), name(f.kenh), formatVietnameseNumber(f.soLuong), formatVietnameseNumber(f.giaTriPhanTram / 100, 2)]);
     const count = own.reduce((s, f) => s + f.soLuong, 0);
     const value = own.reduce((s, f) => s + f.giaTriPhanTram, 0);
-    lines.push([code, name(tenTinh), reportPeriod(ky), name(totalChannel), formatVnNumber(count), formatVnNumber(value / 100, 2)]);
+    lines.push([code, name(tenTinh), reportPeriod(ky), name(totalChannel), formatVietnameseNumber(count), formatVietnameseNumber(value / 100, 2)]);
   }
   for (const extra of options.extraLines ?? []) lines.push([...extra]);
   return Buffer.from(bom + lines.map((l) => l.join(';')).join('\r\n') + '\r\n', 'utf8');

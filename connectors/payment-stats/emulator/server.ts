@@ -1,7 +1,9 @@
-import { closeServer, listenLocal } from '../../../src/connector-sdk/emulator/local-server.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../../../src/connector-sdk/emulator/fault-answers.js';
+import { LocalServer } from '../../../src/connector-sdk/emulator/local-server.js';
+import { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulator/transport-faults.js';
 import { indexPath } from '../contract.js';
-import { corrupt, nextTransportFault, takeCorruption, takeReset, type EmulatorFaults } from './faults.js';
+import { corrupt, takeCorruption, type EmulatorFaults } from './faults.js';
 import { PublicationStore, type Publication, type RevisionChanges } from './publications.js';
 
 export interface EmulatorOptions {
@@ -18,6 +20,8 @@ export interface EmulatorOptions {
 
 export const defaultApiKey = 'nhnn-emulator-key';
 const filesPrefix = '/thong-ke/thanh-toan/files/';
+const busy = { contentType: 'text/plain; charset=utf-8', body: 'Hệ thống đang bận' };
+const faultAnswers: FaultAnswers = { tooManyRequests: busy, unavailable: busy };
 
 /**
  * The State Bank branch's payment-statistics service (sources.md, section 2) as a real HTTP server: the index,
@@ -28,7 +32,7 @@ export class PaymentStatsEmulator {
   readonly stats = { indexRequests: 0, fileRequests: new Map<string, number>(), forbidden: 0 };
   readonly apiKey: string;
   private readonly store: PublicationStore;
-  private server: Server | undefined;
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
   constructor(options: EmulatorOptions = {}) {
     this.apiKey = options.apiKey ?? defaultApiKey;
@@ -60,19 +64,12 @@ export class PaymentStatsEmulator {
     return this.stats.fileRequests.get(tep) ?? 0;
   }
 
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch(() => res.destroy());
-    });
-    this.server = server;
-    return listenLocal(server, port);
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,16 +83,7 @@ export class PaymentStatsEmulator {
       send(res, 403, 'application/json', JSON.stringify({ error: 'forbidden', message: 'X-API-Key không hợp lệ' }));
       return;
     }
-    const fault = nextTransportFault(this.faults);
-    if (fault.kind === 'too-many') {
-      res.writeHead(429, { 'retry-after': String(fault.retryAfterSeconds) }).end();
-      return;
-    }
-    if (fault.kind === 'status') {
-      send(res, fault.status, 'text/plain', 'Hệ thống đang bận');
-      return;
-    }
-    if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (await serveTransportFault(res, nextTransportFault(this.faults), faultAnswers, this.server.stopping)) return;
     if (path === indexPath) this.index(res);
     else if (path.startsWith(filesPrefix)) this.file(res, decodeURIComponent(path.slice(filesPrefix.length)));
     else send(res, 404, 'application/json', JSON.stringify({ error: 'not_found' }));
@@ -115,12 +103,9 @@ export class PaymentStatsEmulator {
     }
     this.stats.fileRequests.set(tep, this.fileRequests(tep) + 1);
     const bytes = takeCorruption(this.faults, tep) ? corrupt(p.bytes) : p.bytes;
-    if (takeReset(this.faults)) {
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': bytes.length });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': bytes.length }).end(bytes);
+    const contentType = 'text/csv; charset=utf-8';
+    if (takeReset(this.faults)) sendCutMidBody(res, contentType, bytes);
+    else res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length }).end(bytes);
   }
 }
 
