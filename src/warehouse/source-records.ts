@@ -24,14 +24,14 @@ export interface LandResult {
   readonly changed: LandedRecord[];
   /** Records whose current version already has this content: nothing to do. */
   readonly unchanged: number;
-  /** Raw rows written now (a record that returns to an earlier content reuses that row). */
+  /** Raw rows written now: one per changed record. */
   readonly landed: number;
 }
 
 /**
  * Lands a page's records in the raw zone. A record whose content equals its current version is skipped, so an
- * unchanged re-sync writes nothing; changed ones get a raw row (or reuse the identical earlier one) and become the
- * record's current version. Records must be unique by key (the caller keeps the newest of duplicates).
+ * unchanged re-sync writes nothing; changed ones get a raw row and become the record's current version.
+ * Records must be unique by key (the caller keeps the newest of duplicates).
  */
 export async function landRecords(db: Db, ref: StreamRef, hashed: readonly HashedRecord[]): Promise<LandResult> {
   if (hashed.length === 0) return { changed: [], unchanged: 0, landed: 0 };
@@ -59,7 +59,7 @@ export async function landRecords(db: Db, ref: StreamRef, hashed: readonly Hashe
   if (changedIdx.length === 0) return { changed: [], unchanged: records.length, landed: 0 };
 
   const ids = await insertRaw(db, ref, changedIdx.map((i) => ({ record: records[i] as SourceRecord, hash: hashes[i] as Buffer })));
-  const changed = changedIdx.map((i, n) => ({ record: records[i] as SourceRecord, rawRecordId: ids.ids[n] as number }));
+  const changed = changedIdx.map((i, n) => ({ record: records[i] as SourceRecord, rawRecordId: ids[n] as number }));
   await sql`
     insert into source_record (connection_id, stream, source_key, content_hash, raw_record_id, scope, seen_run_id)
     select ${ref.connectionId}, ${ref.stream}, k, h, id, s, ${ref.runId}
@@ -68,34 +68,23 @@ export async function landRecords(db: Db, ref: StreamRef, hashed: readonly Hashe
     on conflict (connection_id, stream, source_key) do update
       set content_hash = excluded.content_hash, raw_record_id = excluded.raw_record_id, scope = excluded.scope,
           seen_run_id = excluded.seen_run_id, updated_at = now()`.execute(db);
-  return { changed, unchanged: records.length - changed.length, landed: ids.inserted };
+  return { changed, unchanged: records.length - changed.length, landed: changed.length };
 }
 
-/** Inserts raw rows, returning each one's id in input order; an identical earlier row is reused. */
-async function insertRaw(db: Db, ref: StreamRef, rows: readonly { record: SourceRecord; hash: Buffer }[]): Promise<{ ids: number[]; inserted: number }> {
-  const keys = rows.map((r) => r.record.key);
-  const hashes = rows.map((r) => r.hash);
-  const payloads = rows.map((r) => JSON.stringify(r.record.data satisfies Json));
-  const locations = rows.map((r) => (r.record.location === undefined ? null : JSON.stringify(r.record.location)));
+/** Appends raw rows, returning each one's id in input order. */
+async function insertRaw(db: Db, ref: StreamRef, rows: readonly { record: SourceRecord; hash: Buffer }[]): Promise<number[]> {
   const inserted = await sql<{ id: number; source_key: string }>`
     insert into raw_record (connection_id, stream, source_key, content_hash, payload, location, sync_run_id)
     select ${ref.connectionId}, ${ref.stream}, k, h, p, l, ${ref.runId}
-    from unnest(${keys}::text[], ${hashes}::bytea[], ${payloads}::jsonb[], ${locations}::jsonb[]) as v(k, h, p, l)
-    on conflict (connection_id, stream, source_key, content_hash) do nothing
+    from unnest(${rows.map((r) => r.record.key)}::text[], ${rows.map((r) => r.hash)}::bytea[],
+                ${rows.map((r) => JSON.stringify(r.record.data satisfies Json))}::jsonb[],
+                ${rows.map((r) => (r.record.location === undefined ? null : JSON.stringify(r.record.location)))}::jsonb[]) as v(k, h, p, l)
     returning id, source_key`.execute(db);
+  // Keys are unique within a page (the caller keeps the newest of duplicates).
   const idByKey = new Map(inserted.rows.map((r) => [r.source_key, r.id]));
-  const reused = rows.filter((r) => !idByKey.has(r.record.key));
-  if (reused.length > 0) {
-    const earlier = await sql<{ id: number; source_key: string }>`
-      select r.id, r.source_key from raw_record r
-      join unnest(${reused.map((r) => r.record.key)}::text[], ${reused.map((r) => r.hash)}::bytea[]) as v(k, h) on r.source_key = v.k and r.content_hash = v.h
-      where r.connection_id = ${ref.connectionId} and r.stream = ${ref.stream}`.execute(db);
-    for (const r of earlier.rows) idByKey.set(r.source_key, r.id);
-  }
-  const ids = rows.map((r) => {
+  return rows.map((r) => {
     const id = idByKey.get(r.record.key);
-    if (id === undefined) throw new Error(`raw record ${r.record.key} was neither inserted nor found`);
+    if (id === undefined) throw new Error(`raw record ${r.record.key} was not inserted`);
     return id;
   });
-  return { ids, inserted: inserted.rows.length };
 }
