@@ -9,6 +9,7 @@ import { makeTestConnector } from './support/test-connector.js';
 import { generateRows, TestSource } from './support/test-source.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { addTestConnection, loadProvinceReference, observationChecksum, provinceValue, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
+import { readOutboxEvents } from '../src/events/outbox-events.js';
 
 const logger = createLogger('silent');
 const months = (year: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${year}-${String(from + i).padStart(2, '0')}`);
@@ -117,9 +118,9 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
     expect(await provinceValue(t.db, 'DVC_DOSSIERS_NEW', '40', '2025-03', '2025-03-31')).toBe(String(Number(old) + 5));
     const revisions = await t.db.selectFrom('observation_revision').select(['change', 'old_value', 'new_value', 'sync_run_id']).where('sync_run_id', '=', run.id).execute();
     expect(revisions).toEqual([{ change: 'update', old_value: old, new_value: String(Number(old) + 5), sync_run_id: run.id }]);
-    const events = await t.db.selectFrom('outbox_event').select(['type', 'subject', 'data']).where('type', '=', 'vn.lgsp.observation.changed.v1').orderBy('seq', 'desc').limit(1).execute();
-    expect(events[0]?.subject).toBe('DVC_DOSSIERS_NEW/40/2025-03');
-    expect(events[0]?.data).toMatchObject({ value: String(Number(old) + 5), previousValue: old, connectionId: 'dvc', runId: run.id, unitOfMeasure: 'dossiers' });
+    const event = (await readOutboxEvents(t.db, undefined, 100_000)).filter((e) => e.type === 'vn.lgsp.observation.changed.v1').at(-1);
+    expect(event?.subject).toBe('DVC_DOSSIERS_NEW/40/2025-03');
+    expect(event?.data).toMatchObject({ value: String(Number(old) + 5), previousValue: old, connectionId: 'dvc', runId: run.id, unitOfMeasure: 'dossiers' });
   });
 
   it('malformed rows are rejected with reason and location; the good rows beside them load', async () => {

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { generateRows, TestSource } from './support/test-source.js';
 import { addTestConnection, indicatorValueChecksum, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { startSyncWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
+import { readOutboxEvents } from '../src/events/outbox-events.js';
 
 // Queue keys of its own, so this file's jobs meet no other test's workers.
 const queueConnection = { redisUrl: 'redis://127.0.0.1:6379', prefix: `lgsp-test-${process.pid}` };
@@ -79,8 +80,8 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     expect(done.records_fetched).toBeGreaterThanOrEqual(240);
     expect(await tableCount(t.db, 'raw_record')).toBe(240);
     expect(done.observations_inserted).toBe(120);
-    const events = await sql<{ n: number }>`select count(*)::int as n from outbox_event where type = 'vn.lgsp.observation.changed.v1'`.execute(t.db);
-    expect(events.rows[0]?.n).toBe(done.events_written);
+    const events = (await readOutboxEvents(t.db, undefined, 100_000)).filter((e) => e.type === 'vn.lgsp.observation.changed.v1');
+    expect(events).toHaveLength(done.events_written);
     expect(done.events_written).toBe(done.observations_inserted + done.observations_updated);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

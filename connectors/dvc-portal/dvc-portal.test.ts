@@ -14,6 +14,7 @@ import dvcPortal from './connector.js';
 import { DvcPortalEmulator } from './emulator/server.js';
 import type { DossierRow } from './emulator/rows.js';
 import { monthInVietnam } from './months.js';
+import { readOutboxEvents } from '../../src/events/outbox-events.js';
 
 const logger = createLogger('silent');
 const secretVar = 'DVC_PORTAL_TEST_CLIENT_SECRET';
@@ -133,7 +134,7 @@ describe('dvc-portal connector through the sync engine, against its emulator', (
     expect(await provinceValue(t.db, 'DVC_DOSSIERS_NEW', '40', '2025-03', '2025-03-31')).toBe(now);
     const revisions = await t.db.selectFrom('observation_revision').select(['change', 'old_value', 'new_value']).where('sync_run_id', '=', run.id).execute();
     expect(revisions).toEqual([{ change: 'update', old_value: old, new_value: now }]);
-    const event = await t.db.selectFrom('outbox_event').select(['subject', 'data']).where('type', '=', 'vn.lgsp.observation.changed.v1').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const event = (await readOutboxEvents(t.db, undefined, 100_000)).filter((e) => e.type === 'vn.lgsp.observation.changed.v1').at(-1);
     expect(event?.subject).toBe('DVC_DOSSIERS_NEW/40/2025-03');
     expect(event?.data).toMatchObject({ value: now, previousValue: old, connectionId: 'dvc-ag', runId: run.id });
   });

@@ -13,6 +13,7 @@ import { monthRange } from './emulator/dataset.js';
 import { PaymentStatsEmulator } from './emulator/server.js';
 import { expectedCount, lineOf } from './test-support.js';
 import { configSchema, type PaymentStatsConfig } from './config.js';
+import { readOutboxEvents } from '../../src/events/outbox-events.js';
 
 const logger = createLogger('silent');
 const keyVariable = 'LGSP_PAYMENT_STATS_TEST_KEY';
@@ -161,8 +162,11 @@ describe('payment-stats connector through the real engine', () => {
       { indicator_code: 'CASH_WITHDRAWAL_COUNT', change: 'remove', old_value: oldCash40, new_value: null },
       { indicator_code: 'NONCASH_TXN_COUNT', change: 'update', old_value: oldNoncash, new_value: newNoncash },
     ]);
-    const events = await sql<{ type: string; subject: string }>`select type, subject from outbox_event where type like 'vn.lgsp.observation.%' and (data->>'runId')::bigint = ${run.id} order by subject`.execute(t.db);
-    expect(events.rows).toEqual([
+    const events = (await readOutboxEvents(t.db, undefined, 100_000))
+      .filter((e) => e.type.startsWith('vn.lgsp.observation.') && e.data.runId === run.id)
+      .map((e) => ({ type: e.type, subject: e.subject }))
+      .sort((a, b) => a.subject.localeCompare(b.subject));
+    expect(events).toEqual([
       { type: 'vn.lgsp.observation.removed.v1', subject: 'CASH_WITHDRAWAL_COUNT/40/2025-09' },
       { type: 'vn.lgsp.observation.changed.v1', subject: 'NONCASH_TXN_COUNT/91/2025-09' },
     ]);

@@ -70,7 +70,8 @@ export async function processPage<C>(ctx: PageContext<C>, { page, records }: Pre
 /** Normalise landed records and write what follows from them. Shared by syncs and replays. */
 export async function applyLanded<C>(trx: Db, ctx: PageContext<C>, landed: readonly LandedRecord[], completeScopes: readonly string[]): Promise<RunCounts> {
   const normalised = await normaliseRecords(ctx.stream, landed, { connectionId: ctx.ref.connectionId, indicators: ctx.indicators, units: ctx.units });
-  const replaced = await replaceContributions(trx, ctx.ref, normalised.acceptedKeys, normalised.contributions);
+  const earlier = new Set(landed.filter((l) => l.replacesEarlier).map((l) => l.record.key));
+  const replaced = await replaceContributions(trx, ctx.ref, normalised.acceptedKeys.filter((k) => earlier.has(k)), normalised.contributions);
   const withdrawn = await withdrawAbsentRecords(trx, ctx.ref, completeScopes);
   await recordRejections(trx, ctx.ref, normalised.rejections);
   const touched = [...replaced, ...withdrawn.keys];

@@ -93,7 +93,7 @@ function groupByStream(rows: readonly RawRow[]): Map<string, LandedRecord[]> {
       ...(r.location !== null ? { location: r.location } : {}),
     };
     const list = out.get(r.stream) ?? [];
-    list.push({ record, rawRecordId: r.id });
+    list.push({ record, rawRecordId: r.id, replacesEarlier: true });
     out.set(r.stream, list);
   }
   return out;

@@ -18,7 +18,7 @@ import { refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
 import { UnitGraph } from './unit-graph.js';
 
-const refreshEveryPages = 10;
+const refreshEveryPages = 50;
 
 export interface SyncDeps {
   readonly db: Db;

@@ -16,14 +16,16 @@ const toKey = (r: KeyRow): ObservationKey => ({ indicator: r.indicator_code, uni
 
 /**
  * Replaces what the given records contribute with `contributions` (their new figures; none for a record that no
- * longer feeds any observation). Returns every observation key whose contributions may have changed.
+ * longer feeds any observation). `replacedKeys` are the records that may have contributed before (contributions
+ * exist only for records in source_record: the two are written and deleted together); a record landed
+ * for the first time has nothing to replace (most of a first sync: inserts only). Returns every observation key
+ * whose contributions may have changed.
  */
-export async function replaceContributions(db: Db, ref: StreamRef, sourceKeys: readonly string[], contributions: readonly Contribution[]): Promise<ObservationKey[]> {
-  if (sourceKeys.length === 0) return [];
-  const removed = await sql<KeyRow>`
+export async function replaceContributions(db: Db, ref: StreamRef, replacedKeys: readonly string[], contributions: readonly Contribution[]): Promise<ObservationKey[]> {
+  const removed = replacedKeys.length === 0 ? [] : (await sql<KeyRow>`
     delete from observation_contribution
-    where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = any(${sourceKeys}::text[])
-    returning indicator_code, unit_id, period_code`.execute(db);
+    where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = any(${replacedKeys}::text[])
+    returning indicator_code, unit_id, period_code`.execute(db)).rows;
   if (contributions.length > 0) {
     await ensurePeriods(db, contributions.map((c) => c.period));
     await sql`
@@ -35,7 +37,7 @@ export async function replaceContributions(db: Db, ref: StreamRef, sourceKeys: r
                   ${contributions.map((c) => c.value)}::numeric[], ${contributions.map((c) => c.status)}::text[],
                   ${contributions.map((c) => c.rawRecordId)}::bigint[]) as c(k, i, u, p, v, s, r)`.execute(db);
   }
-  return [...removed.rows.map(toKey), ...contributions.map((c) => ({ indicator: c.indicator, unitId: c.unitId, period: c.period.code }))];
+  return [...removed.map(toKey), ...contributions.map((c) => ({ indicator: c.indicator, unitId: c.unitId, period: c.period.code }))];
 }
 
 /**

@@ -12,8 +12,8 @@ export interface ObservationChanges {
   readonly events: number;
 }
 
-export const observationChangedEvent = 'vn.lgsp.observation.changed.v1';
-export const observationRemovedEvent = 'vn.lgsp.observation.removed.v1';
+/** The outbox row of a page's observation revisions; each revision is published as a changed or removed event. */
+export const observationRevisionBatch = 'vn.lgsp.observation.revisions';
 
 function uniqueKeys(keys: readonly ObservationKey[]): ObservationKey[] {
   const seen = new Map<string, ObservationKey>();
@@ -23,7 +23,8 @@ function uniqueKeys(keys: readonly ObservationKey[]): ObservationKey[] {
 
 /**
  * Recomputes the observations of `keys` from their contributions and writes, in one statement, only what
- * changed: the observation, its revision (old and new value, run) and its outbox event.
+ * changed: the observation and its revision (old and new value, run), plus one outbox row naming the revisions,
+ * each published as an event (src/events/outbox-events.ts).
  *
  * - value: the sum of the contributions of one connection. If two connections feed the same key, the one whose
  *   contributions changed last wins (a later report supersedes an earlier one) and provenance names it.
@@ -97,18 +98,11 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
       insert into observation_revision (indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, sync_run_id)
       select indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, ${ref.runId}
       from changes
+      returning id
     ),
     events as (
-      insert into outbox_event (type, subject, data)
-      select case when c.change = 'remove' then ${observationRemovedEvent} else ${observationChangedEvent} end,
-             c.indicator_code || '/' || u.code || '/' || c.period_code,
-             jsonb_build_object(
-               'indicator', c.indicator_code, 'unit', jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name, 'level', u.level),
-               'period', c.period_code, 'change', c.change,
-               'value', c.new_value::text, 'previousValue', c.old_value::text,
-               'status', c.new_status, 'previousStatus', c.old_status, 'unitOfMeasure', c.measure_unit,
-               'connectionId', c.connection_id, 'runId', ${ref.runId}::bigint)
-      from changes c join admin_unit u on u.id = c.unit_id
+      insert into outbox_event (type, revision_ids)
+      select ${observationRevisionBatch}, array_agg(id order by id) from revisions having count(*) > 0
     )
     select change, count(*)::int as n from changes group by change`.execute(db);
   const count = (c: string) => result.rows.find((r) => r.change === c)?.n ?? 0;

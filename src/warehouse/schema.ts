@@ -202,8 +202,10 @@ export interface ObservationRevisionTable {
 export interface OutboxEventTable {
   seq: Generated<number>;
   type: string;
-  subject: string;
-  data: Json<Record<string, unknown>>;
+  /** Null on a batch of observation revisions (their subjects and data are rendered from the revisions). */
+  subject: string | null;
+  data: Json<Record<string, unknown>> | null;
+  revision_ids: number[] | null;
   created_at: Timestamp;
   published_at: Timestamp | null;
 }

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOutboxEvents } from '../src/events/outbox-events.js';
+import { parsePeriod } from '../src/periods/period.js';
+import { ensurePeriods } from '../src/periods/store.js';
+import { insertConnection } from '../src/warehouse/connections.js';
+import { applyObservationChanges } from '../src/warehouse/observations.js';
+import { createRun } from '../src/warehouse/sync-runs.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { loadProvinceReference } from './support/warehouse-fixtures.js';
+
+describe('outbox events', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadProvinceReference(t.db);
+  });
+  afterAll(async () => t.drop());
+
+  it('a page\'s revisions are one outbox row, read back as one event each, in order, resumable mid-batch', async () => {
+    await insertConnection(t.db, { id: 'src', connectorId: 'test-dossiers', name: 'source', config: {}, secretRefs: {} });
+    const { run } = await createRun(t.db, { connectionId: 'src', mode: 'incremental' });
+    const units = (await sql<{ id: number; code: string }>`select id, code from admin_unit where level = 'province' and valid_to is null and code in ('40', '91', '01') order by code`.execute(t.db)).rows;
+    await ensurePeriods(t.db, [parsePeriod('2025-08')]);
+    const page = async (values: readonly number[]) => {
+      await sql`delete from observation_contribution`.execute(t.db);
+      await sql`
+        insert into observation_contribution (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
+        select 'src', 'reports', 'k' || u, 'DVC_DOSSIERS_NEW', u, '2025-08', v, 'final', 1, ${run.id}
+        from unnest(${units.map((u) => u.id)}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(t.db);
+      return applyObservationChanges(t.db, { connectionId: 'src', stream: 'reports', runId: run.id }, units.map((u) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId: u.id, period: '2025-08' })));
+    };
+    expect((await page([10, 20, 30])).events).toBe(3);
+    await sql`insert into outbox_event (type, subject, data) values ('vn.lgsp.sync.completed.v1', 'sync/src/1', '{"runId": 1}')`.execute(t.db);
+    expect((await page([10, 25, 30])).events).toBe(1); // only 40 changed
+    expect(await t.db.selectFrom('outbox_event').select('seq').execute()).toHaveLength(3);
+
+    const all = await readOutboxEvents(t.db);
+    // Within a batch, revision order (the order the statement wrote them in).
+    expect(all.slice(0, 3).map((e) => e.subject).sort()).toEqual(['DVC_DOSSIERS_NEW/01/2025-08', 'DVC_DOSSIERS_NEW/40/2025-08', 'DVC_DOSSIERS_NEW/91/2025-08']);
+    expect(all.slice(3).map((e) => [e.type, e.subject])).toEqual([
+      ['vn.lgsp.sync.completed.v1', 'sync/src/1'],
+      ['vn.lgsp.observation.changed.v1', 'DVC_DOSSIERS_NEW/40/2025-08'],
+    ]);
+    expect(all[4]?.data).toMatchObject({ value: '25', previousValue: '20', change: 'update', status: 'final', unitOfMeasure: 'dossiers', connectionId: 'src', runId: run.id, unit: { code: '40', level: 'province' } });
+    expect(new Set(all.map((e) => e.id)).size).toBe(5);
+
+    // Read two at a time from where the last read stopped, revision ids included: the same events, no gap, no repeat.
+    const paged = [];
+    let position = { seq: 0, revisionId: 0 };
+    for (;;) {
+      const batch = await readOutboxEvents(t.db, position, 2);
+      if (batch.length === 0) break;
+      paged.push(...batch);
+      const last = batch[batch.length - 1];
+      if (last) position = { seq: last.seq, revisionId: Number(/^revision-(\d+)$/.exec(last.id)?.[1] ?? Number.MAX_SAFE_INTEGER) };
+    }
+    expect(paged).toEqual(all);
+  });
+});
