@@ -60,15 +60,6 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
       from per_connection
       order by indicator_code, unit_id, period_code, changed_at desc, connection_id
     ),
-    previous as (
-      select t.indicator_code, t.unit_id, t.period_code, o.id, o.value, o.status
-      from touched t
-      cross join lateral (
-        select o.id, o.value, o.status from observation o
-        where o.indicator_code = t.indicator_code and o.unit_id = t.unit_id and o.period_code = t.period_code
-        limit 1 -- unique anyway; keeps the lookup a lookup (a plain subquery would be flattened into a join)
-      ) o
-    ),
     upserted as (
       insert into observation (indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, sync_run_id, raw_record_ids)
       select d.indicator_code, d.unit_id, d.period_code, d.value, d.status, i.measure_unit, d.connection_id, ${ref.runId}, d.raw_record_ids
@@ -79,17 +70,33 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
         where (observation.value, observation.status) is distinct from (excluded.value, excluded.status)
       returning indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, (xmax = 0) as inserted
     ),
+    -- Keys left without contributions: their observation goes.
+    gone as materialized (
+      select t.* from touched t
+      where not exists (select 1 from desired d where d.indicator_code = t.indicator_code and d.unit_id = t.unit_id and d.period_code = t.period_code)
+    ),
     removed as (
       delete from observation o
       where o.id = any(array(
-        select p.id from previous p
-        where not exists (select 1 from desired d where d.indicator_code = p.indicator_code and d.unit_id = p.unit_id and d.period_code = p.period_code)))
+        select x.id from gone g
+        cross join lateral (
+          select id from observation
+          where indicator_code = g.indicator_code and unit_id = g.unit_id and period_code = g.period_code
+          limit 1
+        ) x))
       returning o.indicator_code, o.unit_id, o.period_code, o.value, o.status, o.measure_unit, o.connection_id
     ),
+    -- Every part of the statement sees the table as it was before it: an updated row's previous value is read back
+    -- from that, so only updates cost a lookup (a first sync only inserts).
     changes as (
       select u.indicator_code, u.unit_id, u.period_code, case when u.inserted then 'insert' else 'update' end as change,
              p.value as old_value, u.value as new_value, p.status as old_status, u.status as new_status, u.measure_unit, u.connection_id
-      from upserted u left join previous p using (indicator_code, unit_id, period_code)
+      from upserted u
+      left join lateral (
+        select o.value, o.status from observation o
+        where not u.inserted and o.indicator_code = u.indicator_code and o.unit_id = u.unit_id and o.period_code = u.period_code
+        limit 1
+      ) p on true
       union all
       select r.indicator_code, r.unit_id, r.period_code, 'remove', r.value, null, r.status, null, r.measure_unit, r.connection_id
       from removed r
