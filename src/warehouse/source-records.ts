@@ -37,14 +37,11 @@ export interface LandResult {
  */
 export async function landRecords(db: Db, ref: StreamRef, hashed: readonly HashedRecord[]): Promise<LandResult> {
   if (hashed.length === 0) return { changed: [], unchanged: 0, landed: 0 };
-  const records = hashed.map((h) => h.record);
-  const hashes = hashed.map((h) => h.hash);
-  const keys = records.map((r) => r.key);
   // One primary-key lookup per record: half the time of `source_key = any(keys)` (one index scan over the array),
   // and a plan that cannot change as the table outgrows its statistics during a large first sync.
   const current = await sql<{ source_key: string; content_hash: Buffer }>`
     select k.key as source_key, s.content_hash
-    from unnest(${keys}::text[]) as k (key)
+    from unnest(${hashed.map((h) => h.record.key)}::text[]) as k (key)
     cross join lateral (
       select content_hash from source_record
       where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = k.key
@@ -52,51 +49,49 @@ export async function landRecords(db: Db, ref: StreamRef, hashed: readonly Hashe
     ) s`.execute(db);
   const currentHash = new Map(current.rows.map((r) => [r.source_key, r.content_hash]));
 
-  const changedIdx: number[] = [];
-  const scopedUnchanged: string[] = [];
-  records.forEach((r, i) => {
-    const known = currentHash.get(r.key);
-    if (known?.equals(hashes[i] as Buffer)) {
-      if (r.scope !== undefined) scopedUnchanged.push(r.key);
-    } else changedIdx.push(i);
-  });
-
+  const changed = hashed.filter((h) => !currentHash.get(h.record.key)?.equals(h.hash));
+  // A scoped record seen unchanged still counts as seen: its scope, published in full, does not withdraw it.
+  const scopedUnchanged = hashed.filter((h) => h.record.scope !== undefined && currentHash.get(h.record.key)?.equals(h.hash)).map((h) => h.record.key);
   if (scopedUnchanged.length > 0) {
     await sql`update source_record set seen_run_id = ${ref.runId}
       where connection_id = ${ref.connectionId} and stream = ${ref.stream} and source_key = any(${scopedUnchanged}::text[])`.execute(db);
   }
-  if (changedIdx.length === 0) return { changed: [], unchanged: records.length, landed: 0 };
+  if (changed.length === 0) return { changed: [], unchanged: hashed.length, landed: 0 };
 
-  const ids = await insertRaw(db, ref, changedIdx.map((i) => ({ record: records[i] as SourceRecord, hash: hashes[i] as Buffer })));
-  const changed = changedIdx.map((i, n) => {
-    const record = records[i] as SourceRecord;
-    return { record, rawRecordId: ids[n] as number, replacesEarlier: currentHash.has(record.key) };
+  const rawIds = await landChanged(db, ref, changed);
+  const landed = changed.map(({ record }) => {
+    const rawRecordId = rawIds.get(record.key);
+    if (rawRecordId === undefined) throw new Error(`raw record ${record.key} was not inserted`);
+    return { record, rawRecordId, replacesEarlier: currentHash.has(record.key) };
   });
-  await sql`
-    insert into source_record (connection_id, stream, source_key, content_hash, raw_record_id, scope, seen_run_id)
-    select ${ref.connectionId}, ${ref.stream}, k, h, id, s, ${ref.runId}
-    from unnest(${changed.map((c) => c.record.key)}::text[], ${changedIdx.map((i) => hashes[i] as Buffer)}::bytea[],
-                ${changed.map((c) => c.rawRecordId)}::bigint[], ${changed.map((c) => c.record.scope ?? null)}::text[]) as v(k, h, id, s)
-    on conflict (connection_id, stream, source_key) do update
-      set content_hash = excluded.content_hash, raw_record_id = excluded.raw_record_id, scope = excluded.scope,
-          seen_run_id = excluded.seen_run_id, updated_at = now()`.execute(db);
-  return { changed, unchanged: records.length - changed.length, landed: changed.length };
+  return { changed: landed, unchanged: hashed.length - changed.length, landed: changed.length };
 }
 
-/** Appends raw rows, returning each one's id in input order. */
-async function insertRaw(db: Db, ref: StreamRef, rows: readonly { record: SourceRecord; hash: Buffer }[]): Promise<number[]> {
-  const inserted = await sql<{ id: number; source_key: string }>`
-    insert into raw_record (connection_id, stream, source_key, content_hash, payload, location, sync_run_id)
-    select ${ref.connectionId}, ${ref.stream}, k, h, p, l, ${ref.runId}
-    from unnest(${rows.map((r) => r.record.key)}::text[], ${rows.map((r) => r.hash)}::bytea[],
-                ${rows.map((r) => JSON.stringify(r.record.data satisfies Json))}::jsonb[],
-                ${rows.map((r) => (r.record.location === undefined ? null : JSON.stringify(r.record.location)))}::jsonb[]) as v(k, h, p, l)
-    returning id, source_key`.execute(db);
-  // Keys are unique within a page (the caller keeps the newest of duplicates).
-  const idByKey = new Map(inserted.rows.map((r) => [r.source_key, r.id]));
-  return rows.map((r) => {
-    const id = idByKey.get(r.record.key);
-    if (id === undefined) throw new Error(`raw record ${r.record.key} was not inserted`);
-    return id;
-  });
+/**
+ * Appends raw rows and makes each its record's current version, in one statement (the page's records travel to
+ * the server once). Returns the raw row ids by record key (keys are unique within a page).
+ */
+async function landChanged(db: Db, ref: StreamRef, rows: readonly HashedRecord[]): Promise<Map<string, number>> {
+  const landed = await sql<{ id: number; source_key: string }>`
+    with input (k, h, p, l, s) as (
+      select * from unnest(${rows.map((r) => r.record.key)}::text[], ${rows.map((r) => r.hash)}::bytea[],
+                           ${rows.map((r) => JSON.stringify(r.record.data satisfies Json))}::jsonb[],
+                           ${rows.map((r) => (r.record.location === undefined ? null : JSON.stringify(r.record.location)))}::jsonb[],
+                           ${rows.map((r) => r.record.scope ?? null)}::text[])
+    ),
+    raw as (
+      insert into raw_record (connection_id, stream, source_key, content_hash, payload, location, sync_run_id)
+      select ${ref.connectionId}, ${ref.stream}, k, h, p, l, ${ref.runId} from input
+      returning id, source_key, content_hash
+    ),
+    current_version as (
+      insert into source_record (connection_id, stream, source_key, content_hash, raw_record_id, scope, seen_run_id)
+      select ${ref.connectionId}, ${ref.stream}, raw.source_key, raw.content_hash, raw.id, input.s, ${ref.runId}
+      from raw join input on input.k = raw.source_key
+      on conflict (connection_id, stream, source_key) do update
+        set content_hash = excluded.content_hash, raw_record_id = excluded.raw_record_id, scope = excluded.scope,
+            seen_run_id = excluded.seen_run_id, updated_at = now()
+    )
+    select id, source_key from raw`.execute(db);
+  return new Map(landed.rows.map((r) => [r.source_key, r.id]));
 }
