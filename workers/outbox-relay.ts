@@ -1,24 +1,57 @@
-// The outbox relay. Until the events issue delivers them (Redis Streams, webhooks, SSE), it reports the backlog
-// of change events committed with the warehouse's changes, so operators can see events are being produced.
-import { sql } from 'kysely';
+// The outbox relay: publishes the change events committed with the warehouse's changes to the Redis Stream
+// (LGSP_EVENTS_STREAM) as CloudEvents, in order, at least once. Woken by PostgreSQL NOTIFY at each commit, with a
+// poll as a safety net. One relay publishes at a time (an advisory lock); more instances wait as standbys.
+import { Redis } from 'ioredis';
+import { OutboxListener } from '../src/events/outbox-listener.js';
+import { prunePublished } from '../src/events/outbox-events.js';
+import { appendToStream } from '../src/events/redis-stream.js';
+import { relayPending } from '../src/events/relay.js';
+import { CoalescingTask } from '../src/process/coalescing-task.js';
 import { runProcess } from '../src/process/main.js';
 
-const reportEveryMs = 30_000;
+const pruneEveryMs = 60 * 60_000;
+const rowsPerRound = 20;
 
-await runProcess('outbox-relay', async ({ logger, db }) => {
-  const report = async () => {
-    const r = await sql<{ pending: number; oldest: Date | null }>`
-      select count(*)::int as pending, min(created_at) as oldest from outbox_event where published_at is null`.execute(db);
-    logger.info({ pending: r.rows[0]?.pending ?? 0, oldest: r.rows[0]?.oldest ?? null }, 'outbox backlog (delivery arrives with the events issue)');
+await runProcess('outbox-relay', async ({ config, logger, db }) => {
+  const redis = new Redis(config.redisUrl);
+  const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
+  let holdsLock = false;
+  const drain = new CoalescingTask(async () => {
+    const started = performance.now();
+    const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, rowsPerRound });
+    if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
+  });
+  const listener = await OutboxListener.connect(config.databaseUrl, () => { if (holdsLock) drain.request(); });
+  listener.onError((error) => {
+    // Without its connection the relay can neither hear commits nor hold the lock: exit, and let the supervisor
+    // restart it; unmarked events are published again with the same ids.
+    logger.error({ err: error.message }, 'the relay lost its PostgreSQL connection; exiting so it restarts');
+    process.exit(69);
+  });
+  const tick = async () => {
+    if (!holdsLock) {
+      holdsLock = await listener.tryLock();
+      if (holdsLock) logger.info('holding the relay lock: publishing');
+      else logger.debug('another relay is publishing: standing by');
+    }
+    if (holdsLock) drain.request();
+    await drain.settle().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'publishing failed; retrying at the next poll'); });
   };
-  await report();
-  const timer = setInterval(() => {
-    report().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reading the outbox failed'); });
-  }, reportEveryMs);
+  const prune = async () => {
+    const pruned = await prunePublished(db, config.events.retentionHours);
+    if (pruned > 0) logger.info({ pruned, olderThanHours: config.events.retentionHours }, 'published outbox rows pruned');
+  };
+  await tick();
+  await prune();
+  const poll = setInterval(() => { void tick(); }, config.events.pollMs);
+  const pruning = setInterval(() => { prune().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); }); }, pruneEveryMs);
   return {
-    stop: () => {
-      clearInterval(timer);
-      return Promise.resolve();
+    stop: async () => {
+      clearInterval(poll);
+      clearInterval(pruning);
+      await drain.settle().catch(() => undefined);
+      await listener.close();
+      redis.disconnect();
     },
   };
 });

@@ -25,6 +25,15 @@ export const envSchema = z.object({
   LGSP_SYNC_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of concurrent syncs per worker process' }).int().min(1).max(64).default(2),
   LGSP_JOB_LOCK_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1000).default(30_000),
   LGSP_STALLED_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(500).default(15_000),
+  /** The Redis Stream change events are published to, and its approximate cap. */
+  LGSP_EVENTS_STREAM: z.string().min(1, 'expected a Redis key').default('lgsp:events'),
+  LGSP_EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a whole number of entries' }).int().min(1000).default(1_000_000),
+  /** CloudEvents `source` of this installation. */
+  LGSP_EVENT_SOURCE: z.string().min(1, 'expected a URI reference such as urn:lgsp-connect:an-giang').default('urn:lgsp-connect'),
+  /** The relay's safety-net poll; commits wake it at once (NOTIFY). */
+  LGSP_OUTBOX_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(5_000),
+  /** Published outbox rows are deleted after this many hours. */
+  LGSP_OUTBOX_RETENTION_HOURS: z.coerce.number({ error: 'expected a whole number of hours' }).int().min(1).default(168),
 });
 
 export interface AppConfig {
@@ -36,6 +45,7 @@ export interface AppConfig {
   /** Redis connection and key prefix of the queues. */
   readonly queue: { readonly redisUrl: string; readonly prefix: string };
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
+  readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
 }
 
 /** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
@@ -59,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX },
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
+    events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
   };
 }

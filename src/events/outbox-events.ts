@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../warehouse/database.js';
 import { observationRevisionBatch } from '../warehouse/observations.js';
 
@@ -33,16 +33,12 @@ interface EventRow {
   created_at: Date;
 }
 
-/**
- * The events after `after`, in order (by outbox row, then revision), at most `limit`: a page's batch of revisions
- * is rendered one event per revision, with the data downstream reads (unit code and name, old and new value and
- * status, unit of measure, connection and run).
- */
-export async function readOutboxEvents(db: Db, after: OutboxPosition = { seq: 0, revisionId: 0 }, limit = 1000): Promise<OutboxEvent[]> {
-  const { rows } = await sql<EventRow>`
+/** The events of the outbox rows `rows` selects (a subquery of outbox_event), each batch expanded, in order. */
+function eventsOf(rows: RawBuilder<unknown>, after: OutboxPosition, limit: number | null) {
+  return sql<EventRow>`
     select * from (
       select e.seq, null::bigint as revision_id, e.type, e.subject, e.data, e.created_at
-      from outbox_event e
+      from ${rows} e
       where e.revision_ids is null and e.seq > ${after.seq}
       union all
       select e.seq, r.id, case r.change when 'remove' then ${observationRemovedEvent} else ${observationChangedEvent} end,
@@ -54,7 +50,7 @@ export async function readOutboxEvents(db: Db, after: OutboxPosition = { seq: 0,
                'status', r.new_status, 'previousStatus', r.old_status, 'unitOfMeasure', i.measure_unit,
                'connectionId', r.connection_id, 'runId', r.sync_run_id),
              e.created_at
-      from outbox_event e
+      from ${rows} e
       cross join lateral unnest(e.revision_ids) as batch (revision_id)
       join observation_revision r on r.id = batch.revision_id
       join admin_unit u on u.id = r.unit_id
@@ -62,13 +58,47 @@ export async function readOutboxEvents(db: Db, after: OutboxPosition = { seq: 0,
       where e.type = ${observationRevisionBatch} and e.seq >= ${after.seq} and (e.seq > ${after.seq} or r.id > ${after.revisionId})
     ) events
     order by seq, revision_id nulls first
-    limit ${limit}`.execute(db);
-  return rows.map((r) => ({
+    ${limit === null ? sql`` : sql`limit ${limit}`}`;
+}
+
+function toEvent(r: EventRow): OutboxEvent {
+  return {
     id: r.revision_id === null ? `event-${r.seq}` : `revision-${r.revision_id}`,
     seq: r.seq,
     type: r.type,
     subject: r.subject,
     time: r.created_at.toISOString(),
     data: r.data,
-  }));
+  };
+}
+
+/**
+ * The events after `after`, in order (by outbox row, then revision), at most `limit`: a page's batch of revisions
+ * is rendered one event per revision, with the data downstream reads (unit code and name, old and new value and
+ * status, unit of measure, connection and run).
+ */
+export async function readOutboxEvents(db: Db, after: OutboxPosition = { seq: 0, revisionId: 0 }, limit = 1000): Promise<OutboxEvent[]> {
+  const { rows } = await eventsOf(sql`outbox_event`, after, limit).execute(db);
+  return rows.map(toEvent);
+}
+
+/** The outbox rows not yet published, oldest first, at most `rows` of them, with all their events. */
+export async function readUnpublished(db: Db, rows: number): Promise<{ seqs: number[]; events: OutboxEvent[] }> {
+  const pending = await db.selectFrom('outbox_event').select('seq').where('published_at', 'is', null).orderBy('seq').limit(rows).execute();
+  const seqs = pending.map((p) => p.seq);
+  if (seqs.length === 0) return { seqs, events: [] };
+  const selected = sql`(select * from outbox_event where seq = any(${seqs}::bigint[]))`;
+  const { rows: events } = await eventsOf(selected, { seq: 0, revisionId: 0 }, null).execute(db);
+  return { seqs, events: events.map(toEvent) };
+}
+
+/** Marks outbox rows published (after their events were delivered: a crash before this redelivers them). */
+export async function markPublished(db: Db, seqs: readonly number[]): Promise<void> {
+  if (seqs.length > 0) await sql`update outbox_event set published_at = now() where seq = any(${seqs}::bigint[])`.execute(db);
+}
+
+/** Deletes rows published longer ago than `olderThanHours`; returns how many. */
+export async function prunePublished(db: Db, olderThanHours: number): Promise<number> {
+  const r = await sql`delete from outbox_event where published_at < now() - make_interval(hours => ${olderThanHours})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

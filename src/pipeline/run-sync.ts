@@ -3,6 +3,7 @@ import { resolveSecrets, secretRefsSchema } from '../connector-sdk/secrets.js';
 import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } from '../connector-sdk/types.js';
 import { loadIndicatorRules, type ContributorTree } from '../aggregation/index.js';
 import { NotFoundError } from '../errors.js';
+import { CoalescingTask } from '../process/coalescing-task.js';
 import type { Logger } from '../logger.js';
 import { findConnection, type Connection } from '../warehouse/connections.js';
 import type { Db } from '../warehouse/database.js';
@@ -13,7 +14,6 @@ import { preparePage, processPage, type PageContext } from './process-page.js';
 import { readAhead } from './read-ahead.js';
 import { replayRun } from './replay.js';
 import { indicatorDependencies, type IndicatorDependencies } from './dependents.js';
-import { BackgroundRefresh } from './background-refresh.js';
 import { refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
 import { UnitGraph } from './unit-graph.js';
@@ -92,7 +92,8 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
   logger.info({ mode: run.mode, params: run.params }, 'sync started');
 
   let total = zeroCounts();
-  const background = new BackgroundRefresh(refresh);
+  // Rolled-up values are refreshed alongside the pages, on a connection of their own.
+  const background = new CoalescingTask(refresh);
   try {
     for (const stream of connector.streams) {
       let pages = 0;

@@ -1,21 +1,21 @@
 /**
- * Refreshes materialised values alongside a sync: requested every so many pages and run on a connection of its
- * own while the next pages are written, so Node computes values while PostgreSQL writes pages. One refresh at a
- * time; requests that arrive meanwhile coalesce into one more.
+ * Background work that is asked for often and done once per request burst: one run at a time, and requests that
+ * arrive meanwhile coalesce into one more run. What refreshes values alongside a sync (requested every so many
+ * pages) and what drains the outbox (requested on every notification).
  */
-export class BackgroundRefresh {
+export class CoalescingTask {
   private running: Promise<void> | null = null;
   private requestedAgain = false;
   private failure: { error: unknown } | null = null;
 
-  constructor(private readonly refresh: () => Promise<unknown>) {}
+  constructor(private readonly work: () => Promise<unknown>) {}
 
   request(): void {
     if (this.running) this.requestedAgain = true;
     else this.running = this.loop();
   }
 
-  /** Waits for the refresh under way, if any, and rethrows its failure. */
+  /** Waits for the run under way, if any, and rethrows its failure. */
   async settle(): Promise<void> {
     await this.running;
     const failure = this.failure;
@@ -31,7 +31,7 @@ export class BackgroundRefresh {
 
   private async loop(): Promise<void> {
     try {
-      for (let again = true; again; again = this.takeRequest()) await this.refresh();
+      for (let again = true; again; again = this.takeRequest()) await this.work();
     } catch (error) {
       this.failure = { error };
     } finally {

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { CloudEvent } from './cloud-event.js';
+
+export interface StreamTarget {
+  /** The stream key, e.g. `lgsp:events`. */
+  readonly key: string;
+  /** Approximate cap on the stream's length: Redis trims the oldest entries beyond it. */
+  readonly maxLength: number;
+}
+
+/**
+ * Appends events to a Redis Stream in order, in one round trip. Each entry carries the structured CloudEvent
+ * (`event`) and, for consumers that filter without parsing, its `id`, `type` and `subject`.
+ */
+export async function appendToStream(redis: Redis, target: StreamTarget, events: readonly CloudEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const e of events) {
+    pipeline.xadd(target.key, 'MAXLEN', '~', target.maxLength, '*', 'id', e.id, 'type', e.type, 'subject', e.subject, 'event', JSON.stringify(e));
+  }
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
+}

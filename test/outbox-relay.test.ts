@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudEvent } from '../src/events/cloud-event.js';
+import { appendToStream } from '../src/events/redis-stream.js';
+import { relayPending } from '../src/events/relay.js';
+import { parsePeriod } from '../src/periods/period.js';
+import { ensurePeriods } from '../src/periods/store.js';
+import { insertConnection } from '../src/warehouse/connections.js';
+import { applyObservationChanges } from '../src/warehouse/observations.js';
+import { createRun } from '../src/warehouse/sync-runs.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { loadProvinceReference } from './support/warehouse-fixtures.js';
+import { startWorker, waitFor } from './support/worker-process.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('outbox relay to the Redis Stream', () => {
+  let t: TestDatabase;
+  let redis: Redis;
+  let runId: number;
+  let units: { id: number; code: string }[];
+  const stream = `lgsp-test:events:${randomBytes(4).toString('hex')}`;
+
+  /** Writes one page of changes for the three provinces (one outbox row, three events). */
+  const page = async (values: readonly number[]) => {
+    await sql`delete from observation_contribution`.execute(t.db);
+    await sql`
+      insert into observation_contribution (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
+      select 'src', 'reports', 'k' || u, 'DVC_DOSSIERS_NEW', u, '2025-08', v, 'final', 1, ${runId}
+      from unnest(${units.map((u) => u.id)}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(t.db);
+    return applyObservationChanges(t.db, { connectionId: 'src', stream: 'reports', runId }, units.map((u) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId: u.id, period: '2025-08' })));
+  };
+  const streamed = async () => (await redis.xrange(stream, '-', '+')).map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? '{}') as CloudEvent);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadProvinceReference(t.db);
+    redis = new Redis(redisUrl);
+    await insertConnection(t.db, { id: 'src', connectorId: 'test-dossiers', name: 'source', config: {}, secretRefs: {} });
+    runId = (await createRun(t.db, { connectionId: 'src', mode: 'incremental' })).run.id;
+    units = (await sql<{ id: number; code: string }>`select id, code from admin_unit where level = 'province' and valid_to is null and code in ('40', '91', '01') order by code`.execute(t.db)).rows;
+    await ensurePeriods(t.db, [parsePeriod('2025-08')]);
+  });
+  afterAll(async () => {
+    await redis.del(stream);
+    redis.disconnect();
+    await t.drop();
+  });
+
+  it('publishes CloudEvents in order; a relay killed between publishing and marking loses nothing, and redelivers with the same ids', async () => {
+    const target = { key: stream, maxLength: 10_000 };
+    const options = { source: 'urn:lgsp-connect:test', rowsPerRound: 1 };
+    await page([10, 20, 30]);
+    await page([11, 20, 30]);
+    const deliver = (events: readonly CloudEvent[]) => appendToStream(redis, target, events);
+
+    // The first round is published, then the relay dies before marking the row.
+    await expect(relayPending(t.db, async (events) => { await deliver(events); throw new Error('killed'); }, options)).rejects.toThrow('killed');
+    const afterCrash = await streamed();
+    expect(afterCrash).toHaveLength(3);
+    // Restarted: the unmarked row again (same ids), then the rest.
+    expect(await relayPending(t.db, deliver, options)).toBe(4);
+    const all = await streamed();
+    expect(all.slice(0, 6).map((e) => e.id)).toEqual([...afterCrash, ...afterCrash].map((e) => e.id));
+    expect(new Set(all.map((e) => e.id)).size).toBe(4); // every event arrived; duplicates only by id
+    const last = all[all.length - 1];
+    expect(last).toMatchObject({
+      specversion: '1.0', source: 'urn:lgsp-connect:test', type: 'vn.lgsp.observation.changed.v1', datacontenttype: 'application/json',
+      subject: 'DVC_DOSSIERS_NEW/01/2025-08', data: { value: '11', previousValue: '10', unit: { code: '01' }, runId },
+    });
+    expect(await t.db.selectFrom('outbox_event').select('seq').where('published_at', 'is', null).execute()).toEqual([]);
+  });
+
+  it('the relay process is woken by the commit, not the poll', async () => {
+    const relay = await startWorker('workers/outbox-relay.ts', 'started', {
+      DATABASE_URL: t.url, REDIS_URL: redisUrl, LGSP_EVENTS_STREAM: stream, LOG_LEVEL: 'info', LGSP_OUTBOX_POLL_MS: '60000',
+    });
+    try {
+      await waitFor('the relay lock', () => Promise.resolve(relay.output().includes('holding the relay lock')), 10_000);
+      const before = (await streamed()).length;
+      const committed = performance.now();
+      await page([12, 21, 30]);
+      await waitFor('the events in the stream', async () => (await streamed()).length >= before + 2, 10_000);
+      // The poll is set to a minute: arriving within two seconds means the NOTIFY at commit woke the relay.
+      expect(performance.now() - committed).toBeLessThan(2_000);
+    } finally {
+      relay.child.kill('SIGTERM');
+      expect(await relay.exited).toBe(0);
+    }
+  }, 30_000);
+});
