@@ -4,10 +4,9 @@ import { readOutboxEvents } from '../src/events/outbox-events.js';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
 import { insertConnection } from '../src/warehouse/connections.js';
-import { applyObservationChanges } from '../src/warehouse/observations.js';
 import { createRun } from '../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { loadProvinceReference } from './support/warehouse-fixtures.js';
+import { loadProvinceReference, writeDossierPage } from './support/warehouse-fixtures.js';
 
 describe('outbox events', () => {
   let t: TestDatabase;
@@ -22,14 +21,7 @@ describe('outbox events', () => {
     const { run } = await createRun(t.db, { connectionId: 'src', mode: 'incremental' });
     const units = (await sql<{ id: number; code: string }>`select id, code from admin_unit where level = 'province' and valid_to is null and code in ('40', '91', '01') order by code`.execute(t.db)).rows;
     await ensurePeriods(t.db, [parsePeriod('2025-08')]);
-    const page = async (values: readonly number[]) => {
-      await sql`delete from observation_contribution`.execute(t.db);
-      await sql`
-        insert into observation_contribution (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
-        select 'src', 'reports', 'k' || u, 'DVC_DOSSIERS_NEW', u, '2025-08', v, 'final', 1, ${run.id}
-        from unnest(${units.map((u) => u.id)}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(t.db);
-      return applyObservationChanges(t.db, { connectionId: 'src', stream: 'reports', runId: run.id }, units.map((u) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId: u.id, period: '2025-08' })));
-    };
+    const page = (values: readonly number[]) => writeDossierPage(t.db, run.id, units.map((u) => u.id), values);
     expect((await page([10, 20, 30])).events).toBe(3);
     await sql`insert into outbox_event (type, subject, data) values ('vn.lgsp.sync.completed.v1', 'sync/src/1', '{"runId": 1}')`.execute(t.db);
     expect((await page([10, 25, 30])).events).toBe(1); // only 40 changed

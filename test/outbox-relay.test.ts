@@ -8,10 +8,9 @@ import { relayPending } from '../src/events/relay.js';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
 import { insertConnection } from '../src/warehouse/connections.js';
-import { applyObservationChanges } from '../src/warehouse/observations.js';
 import { createRun } from '../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { loadProvinceReference } from './support/warehouse-fixtures.js';
+import { loadProvinceReference, writeDossierPage } from './support/warehouse-fixtures.js';
 import { startWorker, waitFor } from './support/worker-process.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,14 +23,7 @@ describe('outbox relay to the Redis Stream', () => {
   const stream = `lgsp-test:events:${randomBytes(4).toString('hex')}`;
 
   /** Writes one page of changes for the three provinces (one outbox row, three events). */
-  const page = async (values: readonly number[]) => {
-    await sql`delete from observation_contribution`.execute(t.db);
-    await sql`
-      insert into observation_contribution (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
-      select 'src', 'reports', 'k' || u, 'DVC_DOSSIERS_NEW', u, '2025-08', v, 'final', 1, ${runId}
-      from unnest(${units.map((u) => u.id)}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(t.db);
-    return applyObservationChanges(t.db, { connectionId: 'src', stream: 'reports', runId }, units.map((u) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId: u.id, period: '2025-08' })));
-  };
+  const page = (values: readonly number[]) => writeDossierPage(t.db, runId, units.map((u) => u.id), values);
   const streamed = async () => (await redis.xrange(stream, '-', '+')).map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? '{}') as CloudEvent);
 
   beforeAll(async () => {

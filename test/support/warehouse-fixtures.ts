@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { loadReferenceData } from '../../src/reference/load-reference.js';
 import type { Db } from '../../src/warehouse/database.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
+import { applyObservationChanges } from '../../src/warehouse/observations.js';
 import { testClient } from './test-source.js';
 
 /** Catalogue, targets and the 97 provinces (no commune files: fast, and enough for province-level sources). */
@@ -52,4 +53,17 @@ export async function provinceValue(db: Db, indicator: string, code: string, per
     select o.value::text as value from observation o join admin_unit u on u.id = o.unit_id
     where o.indicator_code = ${indicator} and u.code = ${code} and u.level = 'province' and u.validity @> ${asOf}::date and o.period_code = ${period}`.execute(db);
   return r.rows[0]?.value;
+}
+
+/**
+ * One page's worth of observation changes without a source: DVC_DOSSIERS_NEW of 2025-08 for `units` set to
+ * `values` (connection `src`, stream `reports`), through the real observation stage: one outbox row per call.
+ */
+export async function writeDossierPage(db: Db, runId: number, unitIds: readonly number[], values: readonly number[]) {
+  await sql`delete from observation_contribution`.execute(db);
+  await sql`
+    insert into observation_contribution (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
+    select 'src', 'reports', 'k' || u, 'DVC_DOSSIERS_NEW', u, '2025-08', v, 'final', 1, ${runId}
+    from unnest(${unitIds}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(db);
+  return applyObservationChanges(db, { connectionId: 'src', stream: 'reports', runId }, unitIds.map((unitId) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId, period: '2025-08' })));
 }
