@@ -18,7 +18,10 @@ describe('lgsp CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/applied 0001_reference, 0002_pipeline/);
     expect(r.stdout).toMatch(/commune files were not found at \/nonexistent\/admin-units/);
-    for (const id of ['demo-dvc-portal', 'demo-payment-stats', 'demo-patent-registry']) expect(r.stdout).toMatch(new RegExp(`${id}\\s+succeeded records [1-9]`));
+    // One connection per source and province, each with records of its own.
+    for (const source of ['dvc-portal', 'payment-stats', 'patent-registry', 'gso-pxweb', 'spreadsheet']) {
+      for (const province of ['91', '40']) expect(r.stdout).toMatch(new RegExp(`${source}-${province}\\s+succeeded records [1-9]`));
+    }
     // The printed rate is the materialised value of the merged An Giang for 2025, rounded.
     const stored = await t.db
       .selectFrom('indicator_value as v')

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { retryConfigSchema } from '../../src/connector-sdk/http/index.js';
+import { provincesOption } from '../provinces/provinces-option.js';
 
 export const indicators = ['POPULATION', 'GRDP', 'DIGITAL_ECONOMY_SHARE'] as const;
 export type GsoIndicator = (typeof indicators)[number];
 
-const province = z.string().trim().regex(/^\d{2}$/, 'expected a two-digit GSO province code');
 const year = z.number().int().min(1900).max(2100);
 
 export const tableSchema = z
@@ -34,14 +35,14 @@ export const configSchema = z
     /** The PX-Web database, e.g. "DanSo". */
     database: z.string().trim().min(1),
     tables: z.array(tableSchema).min(1),
-    /** Current province codes to load; legacy provinces merged into them are loaded from older tables. */
-    provinces: z.array(province).min(1),
+    /**
+     * Current province codes to ask the tables for (the query's province selection); the legacy provinces merged
+     * into them are asked for in older tables. Left out: every province a table lists.
+     */
+    provinces: provincesOption.optional(),
     years: z.object({ from: year, to: year }).strict().refine((y) => y.from <= y.to, 'years.from must not be after years.to'),
     timeoutMs: z.number().int().positive().default(30_000),
-    retry: z
-      .object({ retries: z.number().int().min(0).max(20).optional(), baseDelayMs: z.number().int().positive().optional(), maxDelayMs: z.number().int().positive().optional() })
-      .strict()
-      .optional(),
+    retry: retryConfigSchema.optional(),
   })
   .strict();
 

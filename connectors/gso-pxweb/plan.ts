@@ -1,7 +1,7 @@
 import { SourceError } from '../../src/errors.js';
 import type { TableConfig } from './config.js';
 import { valueText, type PxQuery, type TableMetadata, type Variable } from './metadata.js';
-import { codesToQuery, legacyOnlyCodes, vintageByName } from './provinces.js';
+import { codesOfVintage, codesToQuery, legacyOnlyCodes, vintageByName } from './provinces.js';
 import { fold, provinceCodeOf, sameText, yearOf } from './text.js';
 
 /** What to ask a table for, worked out from its metadata and the configuration. */
@@ -9,7 +9,10 @@ export interface TablePlan {
   readonly province: Variable;
   readonly time: Variable;
   readonly content: { readonly variable: Variable; readonly value: string } | undefined;
-  /** Province codes as the metadata lists them, of the configured provinces and the legacy ones merged into them. */
+  /**
+   * Province codes as the metadata lists them: of the configured provinces and the legacy ones merged into them, or
+   * of every province when none are configured (never a total such as "00 Cả nước").
+   */
   readonly provinces: readonly string[];
   /** Time values as the metadata lists them, inside the configured years. */
   readonly years: readonly string[];
@@ -53,7 +56,7 @@ function findContent(m: TableMetadata, t: TableConfig): TablePlan['content'] {
   return { variable, value };
 }
 
-export function planTable(m: TableMetadata, t: TableConfig, provinces: readonly string[], years: { from: number; to: number }): TablePlan {
+export function planTable(m: TableMetadata, t: TableConfig, provinces: readonly string[] | undefined, years: { from: number; to: number }): TablePlan {
   const time = findTime(m, t);
   const province = findProvince(m, t, time);
   const content = findContent(m, t);
@@ -64,7 +67,7 @@ export function planTable(m: TableMetadata, t: TableConfig, provinces: readonly 
   });
   // Legacy when a code only legacy provinces had is listed, or a reused code bears its legacy name.
   const codes = t.codes ?? (listed.some((p) => p.vintage === 'legacy') ? 'legacy' : 'current');
-  const wanted = codes === 'legacy' ? codesToQuery(provinces) : new Set(provinces);
+  const wanted = provinces === undefined ? codesOfVintage(codes) : codes === 'legacy' ? codesToQuery(provinces) : new Set(provinces);
   const chosen = listed.filter((p) => wanted.has(p.code)).map((p) => p.listed);
   const chosenYears = time.values.filter((c) => {
     const y = yearOf(c);

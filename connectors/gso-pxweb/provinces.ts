@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '../../src/config/project-root.js';
+import { provincesFile, readProvinceVersions } from '../provinces/province-versions.js';
 
-/** The reform that replaced the 63 provinces by 34 (codes of the survivors reused). */
-export const reformDay = '2025-07-01';
-export const lastLegacyDay = '2025-06-30';
+export { lastLegacyDay, reformDay } from '../provinces/province-versions.js';
 
+/** A province as a GSO table lists it: one of the 63 legacy provinces or of the 34 current ones. */
 export interface ProvinceVersion {
   readonly code: string;
   readonly name: string;
@@ -14,16 +11,14 @@ export interface ProvinceVersion {
   readonly successorCode?: string;
 }
 
-export const provincesFile = join(projectRoot, 'config', 'provinces.csv');
-
-/** The provinces of the repository's reference file (the one the warehouse loads), read once. */
+/** The provinces of the repository's reference file (the one the warehouse loads), by vintage. */
 export function readProvinces(file = provincesFile): readonly ProvinceVersion[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
-  return lines.map((line) => {
-    const [code = '', name = '', validFrom = '', , successor = ''] = line.split(',').map((c) => c.trim());
-    const vintage = validFrom >= reformDay ? 'current' : 'legacy';
-    return { code, name, vintage, ...(successor !== '' ? { successorCode: successor } : {}) };
-  });
+  return readProvinceVersions(file).map((v) => ({
+    code: v.code,
+    name: v.name,
+    vintage: v.validTo === null ? 'current' : 'legacy',
+    ...(v.successorCode !== undefined ? { successorCode: v.successorCode } : {}),
+  }));
 }
 
 let cached: readonly ProvinceVersion[] | undefined;
@@ -35,6 +30,11 @@ export function codesToQuery(configured: readonly string[], provinces: readonly 
   for (const p of provinces) if (p.vintage === 'legacy' && p.successorCode !== undefined && wanted.has(p.successorCode)) wanted.add(p.code);
   for (const code of configured) wanted.add(code);
   return wanted;
+}
+
+/** Every province code of a vintage: what a table is asked for when the connection covers every province. */
+export function codesOfVintage(vintage: ProvinceVersion['vintage'], provinces: readonly ProvinceVersion[] = reference()): Set<string> {
+  return new Set(provinces.filter((p) => p.vintage === vintage).map((p) => p.code));
 }
 
 /** Codes only the legacy provinces had (89 An Giang, 93 Hậu Giang ...): a table listing one uses legacy codes. */

@@ -35,7 +35,10 @@ export function tableLabel(database: string, table: TableConfig, defaultDatabase
   return database === defaultDatabase ? table.table : `${database}/${table.table}`;
 }
 
-/** One record per cell of the answer, keyed `${table}|${province}|${year}[|content]`. */
+/**
+ * One record per cell of the answer, keyed `${table}|${province}|${year}[|content]`. Only provinces the query asked
+ * for: a server that answers more than its selection must not land other provinces in this connection.
+ */
 export function tablePage(input: { database: string; label: string; table: TableConfig; plan: TablePlan; cube: JsonStatCube; cursor: TablesCursor }): Page {
   const { cube, plan, table } = input;
   const province = dimensionFor(cube, plan.province.code, plan.province.text, 'geo');
@@ -44,11 +47,12 @@ export function tablePage(input: { database: string; label: string; table: Table
   const others = cube.dimensions.filter((d) => d !== province && d !== time);
   const ambiguous = others.filter((d) => d.categories.length > 1).map((d) => d.id);
   const provinceLabels = new Map(province.categories.map((c) => [c.code, c.label]));
+  const asked = new Set(plan.provinces.map(provinceCodeOf));
   const records: SourceRecord[] = [];
   for (const cell of cube.cells) {
     const listed = cell.codes[province.id] ?? '';
     const code = provinceCodeOf(listed);
-    if (code === undefined) continue; // a total or region row, not a province
+    if (code === undefined || !asked.has(code)) continue; // a total or region row, or a province not asked for
     const year = cell.codes[time.id] ?? '';
     const content = Object.fromEntries(others.map((d) => [d.id, cell.codes[d.id] ?? '']));
     const contentKey = plan.content ? [content[plan.content.variable.code] ?? plan.content.value] : [];

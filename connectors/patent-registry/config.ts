@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { provincesOption } from '../provinces/provinces-option.js';
 
 /** The kinds of industrial-property application the indicators count: patents (sáng chế) and utility solutions (giải pháp hữu ích). */
 export const applicationKinds = ['PATENT', 'UTILITY_SOLUTION'] as const;
@@ -13,6 +14,12 @@ export const configSchema = z.object({
   pageSize: z.number().int().min(1).max(1000).default(200),
   /** The source allows about 5 requests per second and answers 429 above. */
   requestsPerSecond: z.number().positive().max(50).default(5),
+  /**
+   * Current provinces whose applications the connection loads. The search has no province parameter: applications
+   * are dropped after fetching unless their first Vietnamese applicant's address names one of these provinces (or
+   * a legacy province that became part of one). Left out: every application.
+   */
+  provinces: provincesOption.optional(),
   /** A page (headers and body) slower than this is retried. */
   timeoutMs: z.number().int().positive().default(30_000),
 });

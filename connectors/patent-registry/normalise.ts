@@ -1,24 +1,11 @@
 import type { Json, NormaliseResult, ObservationDraft, Rejection, SourceRecord } from '../../src/connector-sdk/types.js';
+import { applicantsOf, firstVietnamese } from './applicants.js';
 import { applicationKinds } from './config.js';
 import { dateField } from './dates.js';
-import { child, children, text } from './json-node.js';
+import { child, text } from './json-node.js';
 import { applicationNumberPattern } from './record-key.js';
 
 const reject = (code: string, reason: string): { rejected: Rejection } => ({ rejected: { code, reason } });
-
-interface Applicant {
-  readonly name: string | undefined;
-  readonly address: string | undefined;
-  readonly country: string | undefined;
-}
-
-function applicants(application: Json): Applicant[] {
-  return children(child(application, 'Applicants'), 'Applicant').map((a) => ({
-    name: text(child(a, 'Name')),
-    address: text(child(a, 'Address')),
-    country: text(child(a, 'Country'))?.toUpperCase(),
-  }));
-}
 
 /** The kind as sent, else as the number's first digit says (1 patent, 2 utility solution). */
 function kindOf(application: Json, number: string): string {
@@ -61,9 +48,9 @@ export function normaliseApplication(record: SourceRecord): NormaliseResult {
 
   const kind = kindOf(application, number);
   if (!(applicationKinds as readonly string[]).includes(kind)) return { observations: [] };
-  const all = applicants(application);
+  const all = applicantsOf(application);
   if (all.length === 0) return reject('MISSING_FIELD', `${number}: no Applicants/Applicant: the applicant's province cannot be known`);
-  const vietnamese = all.find((a) => a.country === 'VN');
+  const vietnamese = firstVietnamese(all);
   if (!vietnamese) return { observations: [] };
   if (vietnamese.address === undefined) {
     return reject('MISSING_FIELD', `${number}: the first Vietnamese applicant (${vietnamese.name ?? 'no name'}) has no Address: the province cannot be known`);

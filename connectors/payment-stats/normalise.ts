@@ -3,7 +3,7 @@ import type { NormaliseResult, SourceRecord } from '../../src/connector-sdk/type
 import { endsOn, parsePeriod } from '../../src/periods/period.js';
 import { classifyChannel } from './channels.js';
 import { channels } from './contract.js';
-import { provinceCode } from './records.js';
+import { provinceCode } from './province-code.js';
 import { parseTransactionCount } from './transaction-count.js';
 
 const rowSchema = z.object({

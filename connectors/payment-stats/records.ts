@@ -1,7 +1,10 @@
 import type { Json, Page, SourceRecord } from '../../src/connector-sdk/types.js';
 import type { Logger } from '../../src/logger.js';
+import { ProvinceFilter } from '../provinces/province-filter.js';
 import { classifyChannel } from './channels.js';
 import type { FileRow, MonthFile } from './month-file.js';
+import { provinceCode } from './province-code.js';
+import { placeOfRow } from './row-place.js';
 import type { IndexEntry, VersionCursor } from './source-index.js';
 import { cleanText } from './text.js';
 import { parseTransactionCount } from './transaction-count.js';
@@ -32,9 +35,6 @@ export interface FileData {
   readonly reason: string;
 }
 
-/** `Mã tỉnh` as a two-digit GSO code when it is one ("1" is "01"). */
-export const provinceCode = (text: string): string => (/^\d$/.test(cleanText(text)) ? `0${cleanText(text)}` : cleanText(text));
-
 function channelKeyPart(kenh: string): string {
   const c = classifyChannel(kenh);
   return c.kind === 'noncash' || c.kind === 'cash' ? c.channel : cleanText(kenh);
@@ -43,17 +43,22 @@ function channelKeyPart(kenh: string): string {
 /**
  * The page for one month's file: a record per row, keyed `${ky}|${maTinh}|${kênh}` and scoped to the month, which
  * the page carries in full (rows of an earlier version absent here are withdrawn). Total rows are not records.
+ * Rows of provinces the connection does not cover are left out before anything else: the month's scope is then
+ * complete for the connection's own provinces only, and withdrawal is per connection, so a province's connection
+ * never withdraws another's rows. The page is yielded even when no row is left: a new version that drops all of a
+ * province's rows must still withdraw them. A refused file concerns every province: each connection reports it.
  */
-export function monthPage(entry: IndexEntry, file: MonthFile, cursor: VersionCursor, logger: Logger): Page {
+export function monthPage(entry: IndexEntry, file: MonthFile, cursor: VersionCursor, logger: Logger, provinces = ProvinceFilter.of(undefined)): Page {
   const next: VersionCursor = { ...cursor, [entry.ky]: entry.phienBan };
   if (!file.ok) {
     const data: FileData = { kind: 'file', ky: entry.ky, tep: entry.tep, phienBan: entry.phienBan, code: file.code, reason: file.reason };
     // No complete scope: a refused file must not withdraw the month's earlier, good version.
     return { records: [{ key: `${entry.ky}|tệp`, scope: entry.ky, data: data as unknown as Json, location: { file: entry.tep, line: 1 } }], cursor: next };
   }
+  const rows = provinces.select(file.rows, (row) => placeOfRow(row, entry.ky));
   const records: SourceRecord[] = [];
   const lineOfKey = new Map<string, number>();
-  for (const row of file.rows) {
+  for (const row of rows) {
     if (classifyChannel(row.kenh).kind === 'total') continue;
     const base = `${entry.ky}|${provinceCode(row.maTinh)}|${channelKeyPart(row.kenh)}`;
     const firstLine = lineOfKey.get(base);
@@ -61,7 +66,7 @@ export function monthPage(entry: IndexEntry, file: MonthFile, cursor: VersionCur
     if (firstLine === undefined) lineOfKey.set(base, row.line);
     records.push({ key, scope: entry.ky, data: rowData(entry.ky, row, firstLine) as unknown as Json, location: { file: entry.tep, line: row.line, phienBan: entry.phienBan } });
   }
-  checkTotals(entry, file.rows, logger);
+  checkTotals(entry, rows, logger);
   return { records, cursor: next, completeScopes: [entry.ky] };
 }
 

@@ -1,4 +1,5 @@
 import type { Page, StreamDefinition } from '../../src/connector-sdk/types.js';
+import { ProvinceFilter } from '../provinces/province-filter.js';
 import type { PaymentStatsConfig } from './config.js';
 import { indexPath } from './contract.js';
 import { downloadVerified } from './download.js';
@@ -19,9 +20,10 @@ export const monthlyFiles: StreamDefinition<PaymentStatsConfig> = {
     let cursor = readCursor(options.cursor);
     const months = pendingMonths(latestVersions(index), cursor, { from: later(ctx.config.fromMonth, options.from), to: options.to });
     ctx.logger.info({ published: index.length, pending: months.map((m) => `${m.ky} v${m.phienBan}`) }, 'payment-stats index read');
+    const provinces = ProvinceFilter.of(ctx.config.provinces);
     for (const entry of months) {
       const bytes = await downloadVerified(http, entry, ctx.config.checksumAttempts, ctx.logger, options.signal);
-      const page = monthPage(entry, parseMonthFile(bytes), cursor, ctx.logger);
+      const page = monthPage(entry, parseMonthFile(bytes), cursor, ctx.logger, provinces);
       cursor = readCursor(page.cursor);
       yield page;
     }

@@ -1,7 +1,7 @@
 import { endsOn, parsePeriod } from '../../src/periods/period.js';
 import { cellText, type Cell } from './cells.js';
 import { indicatorField, periodField, unitField } from './fields.js';
-import type { ProvinceNames } from './province-names.js';
+import type { ProvinceNames } from '../provinces/province-names.js';
 import type { Column } from './template/layout.js';
 import { foldText } from './text.js';
 

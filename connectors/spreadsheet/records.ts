@@ -1,8 +1,10 @@
 import type { Json, SourceRecord } from '../../src/connector-sdk/types.js';
 import type { Cell } from './cells.js';
 import { figureOf, sameUnit, type DuplicateUnit, type Figure } from './figure.js';
-import type { ProvinceNames } from './province-names.js';
+import { ProvinceFilter } from '../provinces/province-filter.js';
+import type { ProvinceNames } from '../provinces/province-names.js';
 import type { Column } from './template/layout.js';
+import { placeOfRow } from './row-place.js';
 import type { ParsedWorkbook } from './workbook.js';
 
 /** A workbook as it arrived in the inbox. */
@@ -41,9 +43,11 @@ export const scopeOf = (file: string): string => `file:${file.normalize('NFC').t
  * the last upload of a figure is the one that counts, wherever it sits; the records are scoped to the file,
  * which the page carries in full (rows a corrected re-upload no longer has are withdrawn). A row whose figure
  * cannot be read is keyed by its row; a second row for the same figure, however it writes the unit, is keyed by
- * its row and rejected.
+ * its row and rejected. Rows of provinces the connection does not `cover` are left out first: the file's scope is
+ * then complete for the connection's own rows (withdrawal is per connection). A refused workbook concerns every
+ * province: each connection reading it reports it.
  */
-export function workbookRecords(upload: Upload, parsed: ParsedWorkbook, provinces: ProvinceNames): { records: SourceRecord[]; complete: boolean } {
+export function workbookRecords(upload: Upload, parsed: ParsedWorkbook, provinces: ProvinceNames, cover = ProvinceFilter.of(undefined)): { records: SourceRecord[]; complete: boolean } {
   const scope = scopeOf(upload.file);
   if (!parsed.ok) {
     const data: FileData = { kind: 'file', ...upload, code: parsed.code, reason: parsed.reason };
@@ -51,7 +55,8 @@ export function workbookRecords(upload: Upload, parsed: ParsedWorkbook, province
     return { records: [{ key: `${scope}|tệp`, scope, data: data as unknown as Json, location: { file: upload.file, row: 1 } }], complete: false };
   }
   const firstRow = new Map<string, { row: number; figure: Figure }>();
-  const records = parsed.rows.map((r): SourceRecord => {
+  const rows = cover.select(parsed.rows, (r) => placeOfRow(r.cells, provinces));
+  const records = rows.map((r): SourceRecord => {
     const figure = figureOf(r.cells, provinces);
     const earlier = figure === undefined ? undefined : firstRow.get(figure.key);
     if (figure !== undefined && earlier === undefined) firstRow.set(figure.key, { row: r.row, figure });

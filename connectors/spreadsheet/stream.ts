@@ -1,8 +1,9 @@
 import type { Page, StreamDefinition } from '../../src/connector-sdk/types.js';
+import { ProvinceFilter } from '../provinces/province-filter.js';
 import { inboxPath, type SpreadsheetConfig } from './config.js';
 import { listWorkbooks, readCursor, readWorkbook, type InboxCursor } from './inbox.js';
 import { normaliseWorkbookRecord } from './normalise.js';
-import { ProvinceNames } from './province-names.js';
+import { ProvinceNames } from '../provinces/province-names.js';
 import { scopeOf, workbookRecords } from './records.js';
 import { parseWorkbook } from './workbook.js';
 
@@ -18,6 +19,7 @@ export const workbooks: StreamDefinition<SpreadsheetConfig> = {
     const files = await listWorkbooks(inboxPath(ctx.config));
     let cursor = readCursor(options.cursor);
     const provinces = await ProvinceNames.load();
+    const cover = ProvinceFilter.of(ctx.config.provinces);
     const present = new Set(files.map((f) => f.file));
     for (const gone of Object.keys(cursor).filter((f) => !present.has(f))) {
       ctx.logger.info({ file: gone }, 'workbook removed from the inbox: its figures are withdrawn');
@@ -28,7 +30,7 @@ export const workbooks: StreamDefinition<SpreadsheetConfig> = {
       const { bytes, sha256 } = await readWorkbook(f.path);
       if (cursor[f.file] === sha256) continue;
       const parsed = await parseWorkbook(bytes);
-      const { records, complete } = workbookRecords({ file: f.file, sha256 }, parsed, provinces);
+      const { records, complete } = workbookRecords({ file: f.file, sha256 }, parsed, provinces, cover);
       ctx.logger.info({ file: f.file, rows: parsed.ok ? parsed.rows.length : 0, refused: parsed.ok ? undefined : parsed.code }, 'workbook read');
       cursor = { ...cursor, [f.file]: sha256 };
       yield { records, cursor, ...(complete ? { completeScopes: [scopeOf(f.file)] } : {}) };

@@ -10,13 +10,10 @@ import { loadReferenceData } from '../reference/load-reference.js';
 import { upsertConnection } from '../warehouse/connections.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { retireEarlierDemoConnections } from './earlier-connections.js';
+import { demoProvinces } from './provinces.js';
 import { resolution57Rows } from './resolution57-table.js';
 import { startDemoSources } from './sources.js';
-
-const provinces = [
-  ['91', 'An Giang'],
-  ['40', 'Nghệ An'],
-] as const;
 
 function runLine(run: SyncRun): string {
   const n = (x: number) => x.toLocaleString('en');
@@ -25,8 +22,8 @@ function runLine(run: SyncRun): string {
 
 /**
  * The main job, end to end on this machine: migrate, load the reference data, start the bundled emulators and a
- * sync worker, connect each source, sync 2024-01 to now, and show each province's Resolution 57 indicators
- * against its targets.
+ * sync worker, connect each source once per province, sync 2024-01 to now, and show each province's Resolution 57
+ * indicators against its targets.
  */
 export async function runDemo(ctx: CliContext): Promise<number> {
   ctx.print('== 1. Warehouse schema and reference data');
@@ -38,25 +35,27 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   ctx.print('\n== 2. Source emulators and a sync worker');
   const sources = await startDemoSources();
   for (const s of sources) Object.assign(process.env, s.secrets);
+  const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
-  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: sources.length });
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
   const queue = createSyncQueue(ctx.config.queue);
   try {
-    for (const s of sources) ctx.print(`  ${s.connection.connectorId.padEnd(16)} ${String(s.connection.config.baseUrl ?? s.connection.config.inbox)}`);
+    for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);
 
-    ctx.print('\n== 3. Connections (An Giang 91, Nghệ An 40), synced from 2024-01');
+    ctx.print(`\n== 3. One connection per source and province (${demoProvinces.map((p) => `${p.name} ${p.code}`).join(', ')}), synced from 2024-01`);
+    for (const id of await retireEarlierDemoConnections(ctx.db)) ctx.print(`  removed ${id}: an earlier demo's connection for both provinces (its figures come from the per-province connections now)`);
     const runs: number[] = [];
-    for (const s of sources) {
-      await upsertConnection(ctx.db, s.connection);
-      const { run, joined } = await requestSync(ctx.db, queue, { connectionId: s.connection.id, mode: 'incremental' });
+    for (const connection of connections) {
+      await upsertConnection(ctx.db, connection);
+      const { run, joined } = await requestSync(ctx.db, queue, { connectionId: connection.id, mode: 'incremental' });
       runs.push(run.id);
-      ctx.print(`  ${s.connection.id}: run ${run.id}${joined ? ' (already active: following it)' : ''}`);
+      ctx.print(`  ${connection.id}: run ${run.id}${joined ? ' (already active: following it)' : ''}`);
     }
     const finished = await followRuns(ctx, runs);
     const failed = finished.filter((r) => r.status !== 'succeeded');
 
     ctx.print('\n== 4. Resolution 57 indicators by province (latest value, 2030 targets by document)');
-    for (const [code, name] of provinces) {
+    for (const { code, name } of demoProvinces) {
       ctx.print(`\n${code} ${name}`);
       ctx.print(renderTable(['indicator', 'latest value', 'target', 'document', 'status'], await resolution57Rows(ctx.db, code)));
     }

@@ -6,21 +6,31 @@ import { writeDepartmentWorkbook } from '../../connectors/spreadsheet/emulator/d
 import { PatentRegistryEmulator } from '../../connectors/patent-registry/emulator/emulator.js';
 import { PaymentStatsEmulator } from '../../connectors/payment-stats/emulator/server.js';
 import type { NewConnection } from '../warehouse/connections.js';
+import type { DemoProvince } from './provinces.js';
 
-/** A running emulator and the connection the demo makes to it. */
+/** A running emulator of a source system, and how the demo connects to it for one province. */
 export interface DemoSource {
-  readonly connection: NewConnection;
-  /** Secret values the connection's references point at (set in this process's environment). */
+  readonly connectorId: string;
+  /** Where its connections reach it: the emulator's URL, or the spreadsheet inbox. */
+  readonly endpoint: string;
+  /** Secret values the connections' references point at (set in this process's environment). */
   readonly secrets: Readonly<Record<string, string>>;
+  /** The connection covering one province: id `<connector>-<code>`, config `provinces: [code]`. */
+  connectionFor(province: DemoProvince): NewConnection;
   stop(): Promise<void>;
 }
 
 const firstMonth = '2024-01';
 
+/** The connection of a source for one province: every source connected once per province, keyed alike. */
+function provinceConnection(connectorId: string, province: DemoProvince, name: string, config: Readonly<Record<string, unknown>>, secretRefs: NewConnection['secretRefs'] = {}): NewConnection {
+  return { id: `${connectorId}-${province.code}`, connectorId, name: `${name} — ${province.name} (${province.code}), emulator`, config: { ...config, provinces: [province.code] }, secretRefs };
+}
+
 /**
  * Starts the bundled emulators of the source systems on free ports, each serving An Giang (91; legacy 89 and
- * Kiên Giang 91 before July 2025) and Nghệ An (40), puts a department's workbook in a spreadsheet inbox, and
- * describes one connection per source.
+ * Kiên Giang 91 before July 2025) and Nghệ An (40), and puts a department's workbook for both in a spreadsheet
+ * inbox. Each source is then connected once per province: every connection keeps to its province's records.
  */
 export async function startDemoSources(): Promise<DemoSource[]> {
   const dvc = new DvcPortalEmulator();
@@ -32,45 +42,35 @@ export async function startDemoSources(): Promise<DemoSource[]> {
   await writeDepartmentWorkbook(inbox);
   return [
     {
-      connection: {
-        id: 'demo-dvc-portal',
-        connectorId: 'dvc-portal',
-        name: 'Hệ thống giải quyết TTHC (An Giang, Nghệ An) — emulator',
-        config: { baseUrl: dvcUrl, clientId: dvc.clientId, fromMonth: firstMonth },
-        secretRefs: { client_secret: { env: 'LGSP_DEMO_DVC_CLIENT_SECRET' } },
-      },
+      connectorId: 'dvc-portal',
+      endpoint: dvcUrl,
       secrets: { LGSP_DEMO_DVC_CLIENT_SECRET: dvc.clientSecret },
+      connectionFor: (p) =>
+        provinceConnection('dvc-portal', p, 'Hệ thống giải quyết TTHC', { baseUrl: dvcUrl, clientId: dvc.clientId, fromMonth: firstMonth }, { client_secret: { env: 'LGSP_DEMO_DVC_CLIENT_SECRET' } }),
       stop: () => dvc.stop(),
     },
     {
-      connection: {
-        id: 'demo-payment-stats',
-        connectorId: 'payment-stats',
-        name: 'Thống kê thanh toán không dùng tiền mặt (NHNN) — emulator',
-        config: { baseUrl: paymentsUrl, fromMonth: firstMonth },
-        secretRefs: { api_key: { env: 'LGSP_DEMO_PAYMENTS_API_KEY' } },
-      },
+      connectorId: 'payment-stats',
+      endpoint: paymentsUrl,
       secrets: { LGSP_DEMO_PAYMENTS_API_KEY: payments.apiKey },
+      connectionFor: (p) =>
+        provinceConnection('payment-stats', p, 'Thống kê thanh toán không dùng tiền mặt (NHNN)', { baseUrl: paymentsUrl, fromMonth: firstMonth }, { api_key: { env: 'LGSP_DEMO_PAYMENTS_API_KEY' } }),
       stop: () => payments.stop(),
     },
     {
-      connection: {
-        id: 'demo-patent-registry',
-        connectorId: 'patent-registry',
-        name: 'Đơn đăng ký sáng chế (Cục SHTT) — emulator',
-        config: { baseUrl: patentsUrl },
-        secretRefs: {},
-      },
+      connectorId: 'patent-registry',
+      endpoint: patentsUrl,
       secrets: {},
+      connectionFor: (p) => provinceConnection('patent-registry', p, 'Đơn đăng ký sáng chế (Cục SHTT)', { baseUrl: patentsUrl }),
       stop: () => patents.stop(),
     },
     {
-      connection: {
-        id: 'demo-gso-pxweb',
-        connectorId: 'gso-pxweb',
-        name: 'Tổng cục Thống kê, PX-Web — emulator',
-        // GRDP is left out on purpose: the province's document averages the digital-economy share unweighted (6.11).
-        config: {
+      connectorId: 'gso-pxweb',
+      endpoint: gsoUrl,
+      secrets: {},
+      // GRDP is left out on purpose: the province's document averages the digital-economy share unweighted (6.11).
+      connectionFor: (p) =>
+        provinceConnection('gso-pxweb', p, 'Tổng cục Thống kê, PX-Web', {
           baseUrl: gsoUrl,
           database: 'DanSo',
           tables: [
@@ -78,23 +78,15 @@ export async function startDemoSources(): Promise<DemoSource[]> {
             { table: 'V02.01.2025.px', indicator: 'POPULATION' },
             { table: 'V12.01.px', database: 'KinhTeSo', indicator: 'DIGITAL_ECONOMY_SHARE' },
           ],
-          provinces: ['91', '40'],
           years: { from: 2020, to: 2025 },
-        },
-        secretRefs: {},
-      },
-      secrets: {},
+        }),
       stop: () => gso.stop(),
     },
     {
-      connection: {
-        id: 'demo-spreadsheet',
-        connectorId: 'spreadsheet',
-        name: 'Sổ liệu của Sở KH&CN (bảng tính) — demo inbox',
-        config: { inbox },
-        secretRefs: {},
-      },
+      connectorId: 'spreadsheet',
+      endpoint: inbox,
       secrets: {},
+      connectionFor: (p) => provinceConnection('spreadsheet', p, 'Sổ liệu của Sở KH&CN (bảng tính)', { inbox }),
       stop: () => Promise.resolve(),
     },
   ];

@@ -56,8 +56,10 @@ export default defineConnector({
   ],
 });
 `,
-  'emulator/server.ts': `import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+  'emulator/server.ts': `import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../../../src/connector-sdk/emulator/fault-answers.js';
+import { LocalServer } from '../../../src/connector-sdk/emulator/local-server.js';
+import { nextTransportFault, takeReset, type TransportFaults } from '../../../src/connector-sdk/emulator/transport-faults.js';
 
 export interface EmulatedRecord {
   id: string;
@@ -66,43 +68,56 @@ export interface EmulatedRecord {
   value: number | string;
 }
 
-/** A real HTTP server speaking the source's contract (TODO: the real one), with switchable faults. */
+const jsonType = 'application/json; charset=utf-8';
+
+/** How the source words its 429 and 5xx answers (TODO: as the real one does: JSON, XML, plain text). */
+const faultAnswers: FaultAnswers = {
+  tooManyRequests: { contentType: jsonType, body: JSON.stringify({ error: 'too_many_requests' }) },
+  unavailable: { contentType: jsonType, body: JSON.stringify({ error: 'unavailable' }) },
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(status, { 'content-type': jsonType, 'content-length': String(bytes.length) }).end(bytes);
+}
+
+/**
+ * A real HTTP server speaking the source's contract (TODO: the real one). The transport faults every source has
+ * (429 with Retry-After, 500/502/503 bursts, slow answers, resets mid-body) are the shared model of
+ * src/connector-sdk/emulator, switched on through \`faults\`; add the source's own (expiring tokens, malformed records).
+ */
 export class __CLASS__Emulator {
   records: EmulatedRecord[] = [
     { id: 'a', province: '91', month: '2025-08', value: 2 },
     { id: 'b', province: '40', month: '2025-08', value: 1 },
   ];
-  /** Answer the next N requests with 503 (clients must retry). */
-  faults = { unavailable: 0 };
-  private server: Server | undefined;
+  /** Each consumed as it fires: \`{ serverErrors: [503], resetMidBody: 1 }\` fails the next request, cuts the one after. */
+  faults: TransportFaults = {};
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (this.faults.unavailable > 0) {
-        this.faults.unavailable--;
-        res.writeHead(503).end();
-        return;
-      }
-      const page = Number(url.searchParams.get('page') ?? '0');
-      const size = Number(url.searchParams.get('size') ?? '100');
-      const records = this.records.slice(page * size, (page + 1) * size);
-      const next = (page + 1) * size < this.records.length ? page + 1 : null;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ records, next }));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    return \`http://127.0.0.1:\${String((this.server.address() as AddressInfo).port)}\`;
+  /** Listens on 127.0.0.1 (port 0: any free one); returns the base URL. */
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await serveTransportFault(res, nextTransportFault(this.faults), faultAnswers, this.server.stopping)) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/records') {
+      sendJson(res, 404, { error: 'not_found' });
+      return;
+    }
+    const page = Number(url.searchParams.get('page') ?? '0');
+    const size = Number(url.searchParams.get('size') ?? '100');
+    const records = this.records.slice(page * size, (page + 1) * size);
+    const next = (page + 1) * size < this.records.length ? page + 1 : null;
+    const bytes = Buffer.from(JSON.stringify({ records, next }), 'utf8');
+    if (takeReset(this.faults)) sendCutMidBody(res, jsonType, bytes);
+    else res.writeHead(200, { 'content-type': jsonType, 'content-length': String(bytes.length) }).end(bytes);
   }
 }
 `,
@@ -131,13 +146,14 @@ describe('__ID__ through the real engine', () => {
     await t.drop();
   });
 
-  it('loads the good records, rejects the bad one with its reason, and survives a 503', async () => {
+  it('loads the good records, rejects the bad one with its reason, and survives a 503 and a reset mid-body', async () => {
     emulator.records.push({ id: 'bad', province: '91', month: '2025-09', value: 'two' });
-    emulator.faults.unavailable = 1;
+    emulator.faults = { serverErrors: [503], resetMidBody: 1 };
     const { run } = await createRun(t.db, { connectionId: '__ID__', mode: 'incremental' });
     const deps = { db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]) };
     const done = await executeRun(deps, run.id, { signal: new AbortController().signal });
     expect(done.status).toBe('succeeded');
+    expect(emulator.faults).toEqual({ serverErrors: [], resetMidBody: 0 }); // both served, both retried
     expect(done.records_rejected).toBe(1);
     // Hand-computed from the emulator's records.
     expect(await provinceValue(t.db, 'SMART_CITIES', '91', '2025-08', '2025-08-31')).toBe('2');
@@ -154,6 +170,7 @@ For data stewards: what this source is, how to connect it, what it feeds, and it
 - **Secrets:** none (or: \`--secret name=env:VARIABLE\`).
 - **Feeds:** TODO indicator codes (config/indicators.yaml).
 - **Known traps:** TODO (legacy codes before 2025-07-01, revisions, number formats ...).
-- **Emulator:** \`emulator/server.ts\` serves the contract with generated data and switchable faults.
+- **Emulator:** \`emulator/server.ts\` serves the contract with generated data and switchable faults (the shared
+  transport faults of \`src/connector-sdk/emulator/\`: 429, 5xx bursts, slow answers, resets mid-body).
 `,
 };
