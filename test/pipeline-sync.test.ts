@@ -8,7 +8,7 @@ import { createRun, getRun } from '../src/warehouse/sync-runs.js';
 import { makeTestConnector } from './support/test-connector.js';
 import { generateRows, TestSource } from './support/test-source.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { addTestConnection, loadProvinceReference, observationChecksum, provinceValue, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
+import { addTestConnection, loadProvinceReference, observationChecksum, provinceValue, resetWarehouse, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { readOutboxEvents } from '../src/events/outbox-events.js';
 
 const logger = createLogger('silent');
@@ -44,7 +44,7 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
   beforeEach(async () => {
     source = new TestSource(rows());
     baseUrl = await source.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     await addTestConnection(t.db, 'dvc', baseUrl);
   });
   afterEach(async () => source.stop());

@@ -7,7 +7,7 @@ import { loadReferenceData } from '../../src/reference/load-reference.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { provinceValue, resetWarehouse } from '../../test/support/warehouse-fixtures.js';
 import dvcPortal from './connector.js';
 import type { DossierRow } from './emulator/rows.js';
 import { DvcPortalEmulator } from './emulator/server.js';
@@ -47,7 +47,7 @@ describe('dvc-portal: one connection per province, through the real engine', () 
   beforeEach(async () => {
     portal = new DvcPortalEmulator();
     const baseUrl = await portal.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     for (const code of ['91', '40']) {
       await insertConnection(t.db, {
         id: `dvc-${code}`,

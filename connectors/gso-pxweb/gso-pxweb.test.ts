@@ -7,7 +7,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, observationChecksum, provinceValue, tableCount } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, observationChecksum, provinceValue, resetWarehouse, tableCount } from '../../test/support/warehouse-fixtures.js';
 import { configSchema, type GsoPxwebConfig, type TableConfig } from './config.js';
 import { emulatedTables, legacyDigitalShare, legacyGrdp, legacyPopulation, type EmulatedTable } from './emulator/dataset.js';
 import { GsoPxwebEmulator } from './emulator/server.js';
@@ -62,7 +62,7 @@ describe('gso-pxweb connector through the real engine', () => {
   beforeEach(async () => {
     emulator = new GsoPxwebEmulator();
     baseUrl = await emulator.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
   });
   afterEach(async () => emulator.stop());
 

@@ -6,7 +6,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, provinceValue, resetWarehouse } from '../../test/support/warehouse-fixtures.js';
 import { configSchema } from './config.js';
 import { legacyDigitalShare, legacyPopulation } from './emulator/dataset.js';
 import { GsoPxwebEmulator } from './emulator/server.js';
@@ -48,7 +48,7 @@ describe('gso-pxweb: one connection per province, through the real engine', () =
   beforeEach(async () => {
     emulator = new GsoPxwebEmulator();
     baseUrl = await emulator.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
   });
   afterEach(async () => emulator.stop());
 

@@ -6,7 +6,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, provinceValue, resetWarehouse } from '../../test/support/warehouse-fixtures.js';
 import { firstVietnamese } from './emulator/application.js';
 import { PatentRegistryEmulator } from './emulator/emulator.js';
 import { malformedCases } from './emulator/malformed.js';
@@ -39,7 +39,7 @@ describe('patent-registry: one connection per province, through the real engine'
   beforeEach(async () => {
     emulator = new PatentRegistryEmulator({ seed: 57, count: 240, malformed: true, rateLimit: null });
     const baseUrl = await emulator.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     for (const code of ['91', '40']) {
       await insertConnection(t.db, { id: `ipvn-${code}`, connectorId: 'patent-registry', name: `IP Vietnam (${code})`, config: { baseUrl, pageSize: 100, provinces: [code] }, secretRefs: {} });
     }

@@ -7,7 +7,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection, findConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, observationChecksum, provinceValue, tableCount } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, observationChecksum, provinceValue, resetWarehouse, tableCount } from '../../test/support/warehouse-fixtures.js';
 import paymentStats from './index.js';
 import { monthRange } from './emulator/dataset.js';
 import { PaymentStatsEmulator } from './emulator/server.js';
@@ -43,7 +43,7 @@ describe('payment-stats connector through the real engine', () => {
     emulator = new PaymentStatsEmulator({ from: '2024-01', to: '2025-12' });
     env = { [keyVariable]: emulator.apiKey };
     const baseUrl = await emulator.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     await insertConnection(t.db, {
       id: 'nhnn-ag',
       connectorId: 'payment-stats',

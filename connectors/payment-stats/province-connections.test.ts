@@ -6,7 +6,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, provinceValue, tableCount } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, provinceValue, resetWarehouse, tableCount } from '../../test/support/warehouse-fixtures.js';
 import { channels } from './contract.js';
 import { configSchema, type PaymentStatsConfig } from './config.js';
 import { PaymentStatsEmulator } from './emulator/server.js';
@@ -41,7 +41,7 @@ describe('payment-stats: one connection per province, through the real engine', 
   beforeEach(async () => {
     emulator = new PaymentStatsEmulator({ from: '2024-01', to: '2025-12' });
     const baseUrl = await emulator.start();
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     for (const code of ['91', '40']) {
       await insertConnection(t.db, {
         id: `nhnn-${code}`,

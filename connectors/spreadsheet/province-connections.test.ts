@@ -9,7 +9,7 @@ import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
-import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { loadProvinceReference, provinceValue, resetWarehouse } from '../../test/support/warehouse-fixtures.js';
 import spreadsheet from './index.js';
 import type { TemplateRow } from './template/write-template.js';
 import { departmentWorkbook } from './test-support.js';
@@ -49,7 +49,7 @@ describe('spreadsheet: one connection per province reading one inbox, through th
   afterAll(async () => t.drop());
   beforeEach(async () => {
     inbox = await mkdtemp(join(tmpdir(), 'lgsp-inbox-'));
-    await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(t.db);
+    await resetWarehouse(t.db);
     for (const code of ['91', '40']) {
       await insertConnection(t.db, { id: `so-khcn-${code}`, connectorId: 'spreadsheet', name: `Sở KH&CN ${code}`, config: { inbox, provinces: [code] }, secretRefs: {} });
     }

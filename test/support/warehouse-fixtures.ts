@@ -67,3 +67,8 @@ export async function writeDossierPage(db: Db, runId: number, unitIds: readonly 
     from unnest(${unitIds}::bigint[], ${values}::numeric[]) as x(u, v)`.execute(db);
   return applyObservationChanges(db, { connectionId: 'src', stream: 'reports', runId }, unitIds.map((unitId) => ({ indicator: 'DVC_DOSSIERS_NEW', unitId, period: '2025-08' })));
 }
+
+/** Empties everything syncs write (connections too), keeping the reference data: a clean warehouse per test. */
+export async function resetWarehouse(db: Db): Promise<void> {
+  await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(db);
+}
