@@ -64,6 +64,15 @@ export class NotFoundError extends LgspError {
 }
 
 /**
+ * The request cannot be done as written (a config that does not fit the connector's schema, a secret given as a
+ * value, a bad cron expression). Nothing was changed. CLI exit 2, HTTP 400.
+ */
+export class UsageError extends LgspError {}
+
+/** A request that conflicts with the current state (a run is active, the connection exists). CLI exit 1, HTTP 409. */
+export class ConflictError extends LgspError {}
+
+/**
  * A source system failed us. `permanent` errors (bad credentials, a request the source refuses) fail a sync
  * at once without retries; the others (network, 429, 5xx after the client's own retries) are retried later.
  */

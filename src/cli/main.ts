@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ExitCode } from './context.js';
+import { registerApiKeyCommands } from './commands/apikey.js';
 import { registerCatalogueCommand } from './commands/catalogue.js';
 import { registerConnectionsCommands } from './commands/connections.js';
 import { registerConnectorCommands } from './commands/connector.js';
@@ -12,6 +13,7 @@ import { registerRejectedCommands } from './commands/rejected.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerRunsCommands } from './commands/runs.js';
 import { registerScheduleCommands } from './commands/schedule.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerUnitsCommands } from './commands/units.js';
 import { registerUploadCommand } from './commands/upload.js';
@@ -38,5 +40,7 @@ registerConnectorCommands(program);
 registerRunsCommands(program);
 registerRejectedCommands(program);
 registerReplayCommand(program);
+registerServeCommand(program);
+registerApiKeyCommands(program);
 
 await program.parseAsync(process.argv);

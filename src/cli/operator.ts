@@ -1,22 +1,15 @@
 import { InvalidArgumentError } from 'commander';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { installedConnectors } from '../connector-sdk/installed.js';
-import { LgspError, NotFoundError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
+
+export { ConflictError, UsageError } from '../errors.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, syncQueueName, type SyncQueue } from '../queue/sync-queue.js';
 import { findConnection, type Connection } from '../warehouse/connections.js';
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
 import { ExitCode, withContext, type CliContext } from './context.js';
 import { reportError, runCommand } from './run-command.js';
-
-/**
- * The command line asked for something that cannot be done as written (a config that does not fit the
- * connector's schema, a secret given as a value, a bad cron expression). Nothing was changed. Exit 2.
- */
-export class UsageError extends LgspError {}
-
-/** A request that conflicts with the current state (a run is active, the connection exists). Exit 1. */
-export class ConflictError extends LgspError {}
 
 /** The house wrapper for the operator commands: warehouse context, errors to stderr, UsageError exits 2. */
 export async function runOperatorCommand(body: (ctx: CliContext) => Promise<number>): Promise<void> {

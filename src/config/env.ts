@@ -34,6 +34,11 @@ export const envSchema = z.object({
   LGSP_OUTBOX_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(5_000),
   /** Published outbox rows are deleted after this many hours. */
   LGSP_OUTBOX_RETENTION_HOURS: z.coerce.number({ error: 'expected a whole number of hours' }).int().min(1).default(168),
+  /** Where `lgsp serve` listens. */
+  LGSP_API_HOST: z.string().min(1, 'expected a host name or address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  LGSP_API_PORT: z.coerce.number({ error: 'expected a TCP port' }).int().min(0).max(65535).default(8080),
+  /** Requests per minute each API key may make (counted in Redis, so across API instances). */
+  LGSP_API_RATE_LIMIT: z.coerce.number({ error: 'expected a whole number of requests per minute' }).int().min(1).default(600),
 });
 
 export interface AppConfig {
@@ -46,6 +51,7 @@ export interface AppConfig {
   readonly queue: { readonly redisUrl: string; readonly prefix: string };
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
+  readonly api: { readonly host: string; readonly port: number; readonly rateLimitPerMinute: number };
 }
 
 /** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
@@ -70,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
     events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
+    api: { host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT },
   };
 }

@@ -210,6 +210,20 @@ export interface OutboxEventTable {
   published_at: Timestamp | null;
 }
 
+export const apiScopes = ['read', 'operate', 'admin'] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+export interface ApiKeyTable {
+  /** The public part of the key (`lgsp_<id>_<secret>`): names the key in logs and lists. */
+  id: string;
+  name: string;
+  secret_sha256: Buffer;
+  scopes: ApiScope[];
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   indicator: IndicatorTable;
   admin_unit: AdminUnitTable;
@@ -231,6 +245,7 @@ export interface Database {
   sync_run_stream: SyncRunStreamTable;
   indicator_value: IndicatorValueTable;
   indicator_value_dirty: IndicatorValueDirtyTable;
+  api_key: ApiKeyTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;

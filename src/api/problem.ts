@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ConflictError, InvalidDateError, InvalidPeriodError, LgspError, NotFoundError, ServiceUnavailableError, UnitResolutionError, UsageError,
+} from '../errors.js';
+
+/** An RFC 9457 problem document, with our stable `code` and, for invalid input, the fields at fault. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('A URI naming the problem kind: `urn:lgsp-connect:problem:<code>`'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe('Stable machine-readable code, e.g. NOT_FOUND, VALIDATION_FAILED'),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof problemSchema>;
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** An error the API raises on purpose with its HTTP status (auth, rate limits, route-specific refusals). */
+export class ApiProblem extends LgspError {
+  constructor(readonly status: number, code: string, message: string, readonly errors?: Problem['errors']) {
+    super(code, message);
+  }
+}
+
+export function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `urn:lgsp-connect:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: titles[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+function statusOf(error: LgspError): number {
+  if (error instanceof ApiProblem) return error.status;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof UnitResolutionError) return error.code === 'UNIT_NOT_FOUND' ? 404 : 400;
+  if (error instanceof UsageError || error instanceof InvalidPeriodError || error instanceof InvalidDateError) return 400;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof ServiceUnavailableError) return 503;
+  return 500;
+}
+
+function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/** Every error leaves the API as `application/problem+json`; invalid input names the field at fault. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((thrown: unknown, request, reply) => {
+    const instance = request.url;
+    const error = thrown as FastifyError;
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((v) => {
+        const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+        const field = [error.validationContext, path].filter((p) => p !== undefined && p !== '').join('.');
+        return { field, message: v.message ?? 'invalid' };
+      });
+      const detail = `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
+      return sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail, { instance, errors }));
+    }
+    if (thrown instanceof LgspError) {
+      const status = statusOf(thrown);
+      if (status >= 500) request.log.error({ err: thrown }, 'request failed');
+      const errors = thrown instanceof ApiProblem ? thrown.errors : undefined;
+      return sendProblem(reply, problem(status, thrown.code, thrown.message, { instance, ...(errors ? { errors } : {}) }));
+    }
+    if (error.statusCode === 429) return sendProblem(reply, problem(429, 'RATE_LIMITED', error.message, { instance }));
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own refusals: malformed JSON, unsupported media type, body too large.
+      return sendProblem(reply, problem(error.statusCode, error.code || 'BAD_REQUEST', error.message, { instance }));
+    }
+    if (isResponseSerializationError(error)) request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
+    else request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem(500, 'INTERNAL', 'The request failed on our side; the server log has the details (search for this URL).', { instance }));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}. The API is described at /openapi.json and /docs.`, { instance: request.url })),
+  );
+}
+
+/** The problem responses a route declares in its schema (for the OpenAPI document). */
+export function problemResponses(...statuses: number[]): Record<number, typeof problemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, problemSchema.describe(titles[s] ?? 'Error')]));
+}

@@ -1,0 +1,65 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../warehouse/database.js';
+import { registerAuth } from './auth.js';
+import { ApiProblem, registerProblemHandlers } from './problem.js';
+import { apiRoutes } from './routes/index.js';
+
+/** What the API's routes work with; the caller owns them (and closes them after the server). */
+export interface ApiDeps {
+  readonly config: AppConfig;
+  readonly db: Db;
+  readonly logger: Logger;
+  /** A shared, non-blocking connection: rate limits, queue counts. Blocking reads open their own. */
+  readonly redis: Redis;
+}
+
+export const apiVersion = '1.0.0';
+
+/**
+ * The HTTP API: every route's schema is zod (validated on the way in, serialised on the way out, and rendered
+ * into the OpenAPI 3.1 document at /openapi.json, browsable at /docs); every error is a problem document.
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  // pino's Logger is a FastifyBaseLogger; typed as such so plugins see the default logger type.
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
+  const app = Fastify({ loggerInstance, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'lgsp-connect API',
+        version: apiVersion,
+        description: 'The indicator warehouse of Resolution 57-NQ/TW, its change events and the sync operations. Authenticate with `Authorization: Bearer <key>` (`lgsp apikey create`).',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `lgsp apikey create`' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, deps.db);
+  await app.register(rateLimit, {
+    // After auth (preHandler), so the limit is counted per key; public routes are counted per address.
+    hook: 'preHandler',
+    max: deps.config.api.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    redis: deps.redis,
+    nameSpace: `${deps.config.queue.prefix}:ratelimit:`,
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      new ApiProblem(429, 'RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} reached for this key; retry after ${context.after}, or ask an operator for a higher LGSP_API_RATE_LIMIT.`),
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.register(apiRoutes, { deps });
+  return app;
+}

@@ -1,0 +1,26 @@
+import { Redis } from 'ioredis';
+import type { ProcessContext } from '../process/main.js';
+import { buildApi } from './server.js';
+
+/** Starts the API on the configured host and port; `stop` closes it (in-flight requests finish) and its Redis. */
+export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop: () => Promise<void> }> {
+  const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API Redis connection error'); });
+  const app = await buildApi({ ...ctx, redis });
+  try {
+    await app.listen({ host: ctx.config.api.host, port: ctx.config.api.port });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : ctx.config.api.port;
+  const host = ctx.config.api.host === '0.0.0.0' ? '127.0.0.1' : ctx.config.api.host;
+  return {
+    url: `http://${host}:${port}`,
+    stop: async () => {
+      await app.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { startApi } from '../../api/start.js';
+import { runProcess } from '../../process/main.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP API (warehouse, events, operations); docs at /docs, OpenAPI at /openapi.json')
+    .option('--host <host>', 'listen address (default LGSP_API_HOST, 127.0.0.1)')
+    .option('--port <port>', 'listen port (default LGSP_API_PORT, 8080)')
+    .action(async (flags: { host?: string; port?: string }) => {
+      // Flags are environment overrides, so they pass through the one config schema and its checks.
+      if (flags.host !== undefined) process.env.LGSP_API_HOST = flags.host;
+      if (flags.port !== undefined) process.env.LGSP_API_PORT = flags.port;
+      await runProcess('api', async (ctx) => {
+        const api = await startApi(ctx);
+        ctx.logger.info({ url: api.url }, `API listening on ${api.url} (docs: ${api.url}/docs)`);
+        return api;
+      });
+    });
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApi, type ApiDeps } from '../../src/api/server.js';
+import { loadConfig } from '../../src/config/env.js';
+import { createLogger } from '../../src/logger.js';
+import { createApiKey } from '../../src/warehouse/api-keys.js';
+import type { ApiScope } from '../../src/warehouse/schema.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The API on a test database of its own, with a key per scope; requests go through `inject` (no port). */
+export interface TestApi {
+  readonly app: FastifyInstance;
+  readonly t: TestDatabase;
+  readonly deps: ApiDeps;
+  /** A key for each scope. */
+  readonly keys: Readonly<Record<ApiScope, string>>;
+  /** `inject` with `Authorization: Bearer <keys[as]>` (no header when `as` is null). */
+  request(options: InjectOptions & { as?: ApiScope | null }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApi> {
+  const t = options.database ?? (await createTestDatabase());
+  const config = loadConfig({ DATABASE_URL: t.url, REDIS_URL: testRedisUrl, LGSP_QUEUE_PREFIX: `lgsp-api-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', ...env });
+  const redis = new Redis(config.redisUrl);
+  const deps: ApiDeps = { config, db: t.db, logger: createLogger('silent'), redis };
+  const app = await buildApi(deps);
+  await app.ready();
+  const keys = {
+    read: (await createApiKey(t.db, 'test read', ['read'])).key,
+    operate: (await createApiKey(t.db, 'test operate', ['operate'])).key,
+    admin: (await createApiKey(t.db, 'test admin', ['admin'])).key,
+  };
+  return {
+    app,
+    t,
+    deps,
+    keys,
+    request: ({ as = 'read', ...rest }) => {
+      const headers = { ...(rest.headers ?? {}), ...(as === null ? {} : { authorization: `Bearer ${keys[as]}` }) };
+      return app.inject({ ...rest, headers });
+    },
+    async close() {
+      await app.close();
+      const leftovers = await redis.keys(`${config.queue.prefix}:*`);
+      if (leftovers.length > 0) await redis.del(...leftovers);
+      redis.disconnect();
+      if (options.database === undefined) await t.drop();
+    },
+  };
+}
