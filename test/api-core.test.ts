@@ -45,7 +45,7 @@ describe('API core: keys, scopes, problems, OpenAPI', () => {
 
     const ok = await api.request({ method: 'GET', url: '/v1/apikeys', as: 'admin' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json<{ name: string }[]>().map((k) => k.name)).toEqual(['test read', 'test operate', 'test admin']);
+    expect(ok.json<{ name: string }[]>().map((k) => k.name).sort()).toEqual(['test admin', 'test operate', 'test read']);
     expect(ok.body).not.toContain(api.keys.admin.split('_')[2]);
   });
 
