@@ -6,6 +6,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
+import type { SyncQueue } from '../queue/sync-queue.js';
 import type { Db } from '../warehouse/database.js';
 import { registerAuth } from './auth.js';
 import { ApiProblem, registerProblemHandlers } from './problem.js';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** A shared, non-blocking connection: rate limits, queue counts. Blocking reads open their own. */
   readonly redis: Redis;
+  /** The sync queue: starting syncs, schedules, queue depths, the queue dashboard. */
+  readonly syncQueue: SyncQueue;
 }
 
 export const apiVersion = '1.0.0';

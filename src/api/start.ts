@@ -1,16 +1,23 @@
 import { Redis } from 'ioredis';
 import type { ProcessContext } from '../process/main.js';
+import { createSyncQueue } from '../queue/sync-queue.js';
 import { buildApi } from './server.js';
 
 /** Starts the API on the configured host and port; `stop` closes it (in-flight requests finish) and its Redis. */
 export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop: () => Promise<void> }> {
   const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API Redis connection error'); });
-  const app = await buildApi({ ...ctx, redis });
+  const syncQueue = createSyncQueue(ctx.config.queue);
+  syncQueue.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API sync queue connection error'); });
+  const closeConnections = async () => {
+    await syncQueue.close();
+    redis.disconnect();
+  };
+  const app = await buildApi({ ...ctx, redis, syncQueue });
   try {
     await app.listen({ host: ctx.config.api.host, port: ctx.config.api.port });
   } catch (error) {
-    redis.disconnect();
+    await closeConnections();
     throw error;
   }
   const address = app.server.address();
@@ -20,7 +27,7 @@ export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop
     url: `http://${host}:${port}`,
     stop: async () => {
       await app.close();
-      redis.disconnect();
+      await closeConnections();
     },
   };
 }

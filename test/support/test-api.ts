@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { Redis } from 'ioredis';
 import { buildApi, type ApiDeps } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/env.js';
+import { createSyncQueue } from '../../src/queue/sync-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/warehouse/api-keys.js';
 import type { ApiScope } from '../../src/warehouse/schema.js';
@@ -26,7 +27,8 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const t = options.database ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: t.url, REDIS_URL: testRedisUrl, LGSP_QUEUE_PREFIX: `lgsp-api-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', ...env });
   const redis = new Redis(config.redisUrl);
-  const deps: ApiDeps = { config, db: t.db, logger: createLogger('silent'), redis };
+  const syncQueue = createSyncQueue(config.queue);
+  const deps: ApiDeps = { config, db: t.db, logger: createLogger('silent'), redis, syncQueue };
   const app = await buildApi(deps);
   await app.ready();
   const keys = {
@@ -45,6 +47,8 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     },
     async close() {
       await app.close();
+      await syncQueue.obliterate({ force: true });
+      await syncQueue.close();
       const leftovers = await redis.keys(`${config.queue.prefix}:*`);
       if (leftovers.length > 0) await redis.del(...leftovers);
       redis.disconnect();
