@@ -10,6 +10,7 @@ import { loadReferenceData } from '../reference/load-reference.js';
 import { upsertConnection } from '../warehouse/connections.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { startDemoApi } from './demo-api.js';
 import { retireEarlierDemoConnections } from './earlier-connections.js';
 import { demoProvinces } from './provinces.js';
 import { resolution57Rows } from './resolution57-table.js';
@@ -25,15 +26,16 @@ function runLine(run: SyncRun): string {
  * sync worker, connect each source once per province, sync 2024-01 to now, and show each province's Resolution 57
  * indicators against its targets.
  */
-export async function runDemo(ctx: CliContext): Promise<number> {
+export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Promise<number> {
   ctx.print('== 1. Warehouse schema and reference data');
   const applied = await migrateToLatest(ctx.db);
   ctx.print(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
   printLoadReport(ctx, await loadReferenceData(ctx.db, { adminUnitsDir: ctx.config.adminUnitsDir, logger: ctx.logger }));
 
   await checkRedis(ctx.config.redisUrl);
-  ctx.print('\n== 2. Source emulators and a sync worker');
+  ctx.print('\n== 2. Source emulators, a sync worker and the API');
   const sources = await startDemoSources();
+  const api = await startDemoApi(ctx);
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
@@ -41,6 +43,7 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);
+    ctx.print(`  API              ${api.url} (docs ${api.url}/docs), read key: ${api.readKey}`);
 
     ctx.print(`\n== 3. One connection per source and province (${demoProvinces.map((p) => `${p.name} ${p.code}`).join(', ')}), synced from 2024-01`);
     for (const id of await retireEarlierDemoConnections(ctx.db)) ctx.print(`  removed ${id}: an earlier demo's connection for both provinces (its figures come from the per-province connections now)`);
@@ -67,12 +70,25 @@ export async function runDemo(ctx: CliContext): Promise<number> {
       return 1;
     }
     ctx.print('\nNext: `lgsp runs list`, `lgsp rejected list`, `lgsp query DVC_ONLINE_RATE --unit 91 --period 2025`.');
+    ctx.print(`The API: curl -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/progress?unit=91'`);
+    if (options.stayUp) {
+      ctx.print(`\nThe API and the emulators stay up at ${api.url} until you press Ctrl-C.`);
+      await untilInterrupted();
+    }
     return 0;
   } finally {
+    await api.stop();
     await worker.shutdown();
     await queue.close();
     await Promise.all(sources.map((s) => s.stop()));
   }
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => { resolve(); });
+    process.once('SIGTERM', () => { resolve(); });
+  });
 }
 
 /** Polls the runs until each has ended, printing a line whenever a run's counters move. */

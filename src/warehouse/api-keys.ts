@@ -63,3 +63,9 @@ const scopeRank: Record<ApiScope, number> = { read: 0, operate: 1, admin: 2 };
 export function hasScope(scopes: readonly ApiScope[], required: ApiScope): boolean {
   return scopes.some((s) => scopeRank[s] >= scopeRank[required]);
 }
+
+/** Deletes every key of a name (the demo's own key, replaced at each run); returns how many. */
+export async function deleteApiKeysNamed(db: Db, name: string): Promise<number> {
+  const r = await db.deleteFrom('api_key').where('name', '=', name).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
