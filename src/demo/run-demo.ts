@@ -74,7 +74,7 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
     if (options.stayUp) {
       ctx.print(`\nThe API and the emulators stay up at ${api.url} until you press Ctrl-C.`);
       await untilInterrupted();
-    }
+    } else ctx.print('To keep the API up after the demo: `npm run demo -- --stay-up`, or `npm run lgsp -- serve` with a key from `npm run lgsp -- apikey create --scopes read`.');
     return 0;
   } finally {
     await api.stop();

@@ -7,10 +7,8 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('the main job: migrate, load the reference data, start the source emulators and a worker, sync, and show each province against its Resolution 57 targets')
-    .option('--stay-up', 'keep the API and the emulators up after the table until Ctrl-C (the default on a terminal)')
-    .option('--no-stay-up', 'exit after the table (the default when the output is piped)')
+    .option('--stay-up', 'keep the API and the emulators up after the table, until Ctrl-C')
     .action(async (flags: { stayUp?: boolean }) => {
-      const stayUp = flags.stayUp ?? process.stdout.isTTY;
-      await runCommand(() => withContext((ctx) => runDemo(ctx, { stayUp }), { createDatabase: true }));
+      await runCommand(() => withContext((ctx) => runDemo(ctx, { stayUp: flags.stayUp === true }), { createDatabase: true }));
     });
 }
