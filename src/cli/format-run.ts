@@ -1,43 +1,9 @@
+import { runErrorOf, type RunError } from '../operations/runs.js';
 import type { RunCounts, SyncRun } from '../warehouse/sync-runs.js';
 
-/** The counters of a run, in the order operators read them. */
-export const countKeys = [
-  'records_fetched', 'records_landed', 'records_unchanged', 'records_rejected',
-  'observations_inserted', 'observations_updated', 'observations_removed', 'observations_unchanged', 'events_written',
-] as const satisfies readonly (keyof RunCounts)[];
-
-export function countsOf(run: SyncRun): RunCounts {
-  const out = {} as RunCounts;
-  for (const k of countKeys) out[k] = run[k];
-  return out;
-}
-
-/** A run's stored error: what `describeError` wrote when the run (or an attempt of it) failed. */
-export interface RunError {
-  readonly code: string;
-  readonly message: string;
-  readonly permanent?: boolean;
-  readonly causes: readonly string[];
-}
-
-export function runErrorOf(run: SyncRun): RunError | null {
-  const e = run.error as { code?: unknown; message?: unknown; permanent?: unknown; causes?: unknown } | null;
-  if (e === null || typeof e !== 'object') return null;
-  return {
-    code: typeof e.code === 'string' ? e.code : 'INTERNAL',
-    message: typeof e.message === 'string' ? e.message : JSON.stringify(e),
-    ...(typeof e.permanent === 'boolean' ? { permanent: e.permanent } : {}),
-    causes: Array.isArray(e.causes) ? e.causes.map(String) : [],
-  };
-}
-
-export const isTerminal = (status: SyncRun['status']): boolean => status === 'succeeded' || status === 'failed' || status === 'cancelled';
-
-/** Milliseconds the run has taken (so far, while it runs); null before it starts. */
-export function durationMs(run: SyncRun, now: Date = new Date()): number | null {
-  if (run.started_at === null) return null;
-  return (run.finished_at ?? now).getTime() - run.started_at.getTime();
-}
+// What runs are (counters, errors, duration, JSON) lives with the run operations, shared with the API; the CLI's
+// modules read it from here with the text formatting below.
+export { countKeys, countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson, type RunError } from '../operations/runs.js';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '-';
@@ -66,40 +32,6 @@ export function formatCounts(c: RunCounts): string {
     `observations +${c.observations_inserted} ~${c.observations_updated} -${c.observations_removed} =${c.observations_unchanged}`,
     `events ${c.events_written}`,
   ].join(', ');
-}
-
-export function describeMode(run: { readonly mode: SyncRun['mode']; readonly params: unknown; readonly replay_of: number | null }): string {
-  const p: unknown = run.params;
-  const params = (p !== null && typeof p === 'object' ? p : {}) as { from?: unknown; to?: unknown; scheduled?: unknown };
-  if (run.mode === 'replay') return `replay of run ${run.replay_of ?? '?'}`;
-  if (run.mode === 'backfill') {
-    const from = typeof params.from === 'string' ? params.from : 'the start';
-    const to = typeof params.to === 'string' ? params.to : 'now';
-    return `backfill ${from} to ${to}`;
-  }
-  const mode = run.mode === 'full_refresh' ? 'full refresh' : 'incremental';
-  return params.scheduled === true ? `${mode} (scheduled)` : mode;
-}
-
-/** The run for scripts: camelCase fields, counters as RunCounts (the names of the sync_run columns). */
-export function runToJson(run: SyncRun, now: Date = new Date()) {
-  return {
-    id: run.id,
-    connectionId: run.connection_id,
-    mode: run.mode,
-    status: run.status,
-    params: run.params,
-    replayOf: run.replay_of,
-    jobId: run.job_id,
-    queuedAt: run.queued_at.toISOString(),
-    startedAt: run.started_at?.toISOString() ?? null,
-    finishedAt: run.finished_at?.toISOString() ?? null,
-    durationMs: durationMs(run, now),
-    counts: countsOf(run),
-    cursorBefore: run.cursor_before ?? null,
-    cursorAfter: run.cursor_after ?? null,
-    error: runErrorOf(run),
-  };
 }
 
 /** What an operator does about a failed run, by its error code. */

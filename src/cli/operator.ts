@@ -1,13 +1,15 @@
 import { InvalidArgumentError } from 'commander';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { installedConnectors } from '../connector-sdk/installed.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 export { ConflictError, UsageError } from '../errors.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, syncQueueName, type SyncQueue } from '../queue/sync-queue.js';
-import { findConnection, type Connection } from '../warehouse/connections.js';
-import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import * as lookups from '../operations/lookups.js';
+import { monthPattern } from '../operations/syncs.js';
+import type { Connection } from '../warehouse/connections.js';
+import type { SyncRun } from '../warehouse/sync-runs.js';
 import { ExitCode, withContext, type CliContext } from './context.js';
 import { reportError, runCommand } from './run-command.js';
 
@@ -64,15 +66,11 @@ export async function loadConnectors(ctx: CliContext): Promise<ConnectorRegistry
 }
 
 export async function requireConnection(ctx: CliContext, id: string): Promise<Connection> {
-  const connection = await findConnection(ctx.db, id);
-  if (!connection) throw new NotFoundError('Connection', id, 'Run `lgsp connections list` to see the connections, or add it with `lgsp connections add`.');
-  return connection;
+  return lookups.requireConnection(ctx.db, id);
 }
 
 export async function requireRun(ctx: CliContext, id: number): Promise<SyncRun> {
-  const run = await getRun(ctx.db, id);
-  if (!run) throw new NotFoundError('Sync run', String(id), 'Run `lgsp runs list` to see the runs.');
-  return run;
+  return lookups.requireRun(ctx.db, id);
 }
 
 /** A commander parser for run ids, limits and minutes. */
@@ -85,6 +83,6 @@ export function positiveInt(what: string): (text: string) => number {
 
 /** A commander parser for backfill bounds. */
 export function parseMonth(text: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) throw new InvalidArgumentError('expected a month YYYY-MM, e.g. 2025-01');
+  if (!monthPattern.test(text)) throw new InvalidArgumentError('expected a month YYYY-MM, e.g. 2025-01');
   return text;
 }

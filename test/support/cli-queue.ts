@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConnectorRegistry } from '../../src/connector-sdk/registry.js';
 import { createLogger } from '../../src/logger.js';
-import { createSyncQueue, type SyncQueue } from '../../src/queue/sync-queue.js';
+import { createSyncQueue, type QueueConnection, type SyncQueue } from '../../src/queue/sync-queue.js';
 import { createSyncWorker, type SyncWorker } from '../../src/queue/sync-worker.js';
 import type { Db } from '../../src/warehouse/database.js';
 import type { CliResult } from './run-cli.js';
@@ -23,11 +23,14 @@ export async function freshQueue(): Promise<SyncQueue> {
   return queue;
 }
 
-/** A sync worker inside the test process, over the test connector, with the test secret in its environment. */
-export function startInProcessWorker(db: Db): SyncWorker {
+/**
+ * A sync worker inside the test process, over the test connector, with the test secret in its environment; on the
+ * CLI tests' queue unless given another (the API tests' own).
+ */
+export function startInProcessWorker(db: Db, queue: QueueConnection = cliQueue): SyncWorker {
   return createSyncWorker(
     { db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: { ...process.env, ...testSecretEnv } },
-    { queue: cliQueue, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
+    { queue, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
   );
 }
 

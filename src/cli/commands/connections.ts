@@ -1,19 +1,23 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { secretRefSchema, type SecretRefs } from '../../connector-sdk/secrets.js';
-import type { ConnectorDefinition } from '../../connector-sdk/types.js';
-import { describeError, type SyncRun } from '../../warehouse/sync-runs.js';
-import { connectorContext } from '../../pipeline/run-sync.js';
-import { describeSchedule, type Schedule } from '../../queue/schedules.js';
-import { findConnection, insertConnection, listConnections, type Connection } from '../../warehouse/connections.js';
-import { ConnectionRemovalRefused, removeConnection, type ConnectionRemoval } from '../../warehouse/connection-removal.js';
+import type { SecretRefs } from '../../connector-sdk/secrets.js';
+import {
+  addConnection, checkConnection, checkNewConnection, connectionDetail, connectionToJson, deleteConnection, listConnectionsWithLastRun,
+  type ConnectionSpelling,
+} from '../../operations/connections.js';
+import { describeSchedule } from '../../queue/schedules.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { describeMode, formatTime, runToJson, shortJson } from '../format-run.js';
-import { ConflictError, loadConnectors, note, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
+import { loadConnectors, note, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
 import { renderTable } from '../table.js';
-import { applySchedules, parseScheduleSpec, schedulerText, scheduleText, storedSchedule, type SchedulerState } from './schedule.js';
+import { noteInvalidSchedules, parseScheduleSpec, scheduleFlags, schedulerText, scheduleText } from './schedule.js';
 
-const idPattern = /^[a-z0-9][a-z0-9-]*$/;
+/** The flags of `connections add`, as the messages of the shared connection checks name them. */
+const addFlags: ConnectionSpelling = {
+  config: '--config',
+  secretRefs: (names) => `${names.map((n) => `--secret ${n}=env:VARIABLE`).join(' ')} (or =file:/path)`,
+  schedule: scheduleFlags,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // add
@@ -25,10 +29,6 @@ interface AddFlags {
   secret: string[];
   schedule?: string;
   json?: boolean;
-}
-
-function configError(connectorId: string, problems: readonly string[]): UsageError {
-  return new UsageError('CONNECTION_CONFIG_INVALID', `the config does not fit connector ${connectorId}: ${problems.join('; ')}. Fix --config and run the command again.`);
 }
 
 /** `--config`: JSON text, or @path to a JSON file. Must be an object. */
@@ -58,31 +58,11 @@ export function parseConfigArgument(text: string | undefined): Record<string, un
 }
 
 /**
- * Checks a config against the connector's zod schema, naming each field that is wrong. Keys the schema does not
- * know are errors too (zod would drop them silently, so a misspelt setting would be lost).
+ * `--secret name=env:VAR` / `name=file:/path`: the flag's syntax (a reference, each secret once) is checked here;
+ * what the references must be (names the connector has, every one it needs) by `checkNewConnection`.
  */
-export function validateConfig(connector: ConnectorDefinition, config: Record<string, unknown>): void {
-  const problems: string[] = [];
-  const shape = (connector.configSchema as { shape?: unknown }).shape;
-  const known = shape !== null && typeof shape === 'object' ? Object.keys(shape) : null;
-  if (known) {
-    for (const key of Object.keys(config)) {
-      if (!known.includes(key)) problems.push(`${key}: not a setting of connector ${connector.id} (its settings: ${known.join(', ')})`);
-    }
-  }
-  const parsed = connector.configSchema.safeParse(config);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (known && issue.code === 'unrecognized_keys') continue;
-      problems.push(`${issue.path.join('.') || 'config'}: ${issue.message}`);
-    }
-  }
-  if (problems.length > 0) throw configError(connector.id, problems);
-}
-
-/** `--secret name=env:VAR` / `name=file:/path`: references only; every secret the connector declares. */
-export function parseSecretRefs(connector: ConnectorDefinition, specs: readonly string[]): SecretRefs {
-  const refs: SecretRefs = {};
+export function parseSecretFlags(specs: readonly string[]): Record<string, unknown> {
+  const refs: Record<string, unknown> = {};
   for (const spec of specs) {
     const m = /^([A-Za-z0-9_.-]+)=(env|file):(.+)$/.exec(spec);
     if (!m) {
@@ -92,20 +72,8 @@ export function parseSecretRefs(connector: ConnectorDefinition, specs: readonly 
       );
     }
     const [, name = '', kind, where = ''] = m;
-    if (!connector.secrets.includes(name)) {
-      throw new UsageError('SECRET_REF_INVALID', `connector ${connector.id} has no secret "${name}": its secrets are ${connector.secrets.join(', ') || 'none'}.`);
-    }
-    if (refs[name]) throw new UsageError('SECRET_REF_INVALID', `secret "${name}" is given twice: give each secret once.`);
-    const parsed = secretRefSchema.safeParse(kind === 'env' ? { env: where } : { file: where });
-    if (!parsed.success) throw new UsageError('SECRET_REF_INVALID', `--secret ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
-    refs[name] = parsed.data;
-  }
-  const missing = connector.secrets.filter((s) => !refs[s]);
-  if (missing.length > 0) {
-    throw new UsageError(
-      'SECRET_MISSING',
-      `connector ${connector.id} needs secret${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')}: add ${missing.map((s) => `--secret ${s}=env:VARIABLE`).join(' ')} (or =file:/path). The value stays in that variable or file.`,
-    );
+    if (refs[name] !== undefined) throw new UsageError('SECRET_REF_INVALID', `secret "${name}" is given twice: give each secret once.`);
+    refs[name] = kind === 'env' ? { env: where } : { file: where };
   }
   return refs;
 }
@@ -139,41 +107,24 @@ function warnUnreachableSecrets(id: string, refs: SecretRefs): void {
 }
 
 export async function runConnectionsAdd(ctx: CliContext, id: string, flags: AddFlags): Promise<number> {
-  if (!idPattern.test(id)) {
-    throw new UsageError('CONNECTION_ID_INVALID', `connection id "${id}" must be lowercase letters, digits and dashes, starting with a letter or digit, e.g. dvc-an-giang.`);
-  }
   const registry = await loadConnectors(ctx);
-  if (!registry.ids().includes(flags.connector)) {
-    throw new UsageError('CONNECTOR_UNKNOWN', `connector "${flags.connector}" is not installed: installed are ${registry.ids().join(', ') || 'none'}. Check --connector, or load your connector module with LGSP_CONNECTOR_MODULES.`);
-  }
-  const connector = registry.get(flags.connector);
-  const config = parseConfigArgument(flags.config);
-  validateConfig(connector, config);
-  const secretRefs = parseSecretRefs(connector, flags.secret);
-  const schedule: Schedule | null = flags.schedule === undefined ? null : parseScheduleSpec(flags.schedule);
-  const existing = await findConnection(ctx.db, id);
-  if (existing) {
-    throw new ConflictError('CONNECTION_EXISTS', `connection ${id} already exists (connector ${existing.connector_id}, "${existing.name}"): choose another id, or remove it first with \`lgsp connections remove ${id}\`.`);
-  }
-  const insert = async () => {
-    try {
-      return await insertConnection(ctx.db, { id, connectorId: connector.id, name: flags.name, config, secretRefs, schedule });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === '23505') throw new ConflictError('CONNECTION_EXISTS', `connection ${id} already exists: choose another id.`);
-      throw error;
-    }
-  };
+  const checked = await checkNewConnection(ctx.db, registry, {
+    id,
+    connector: flags.connector,
+    name: flags.name,
+    config: parseConfigArgument(flags.config),
+    secretRefs: parseSecretFlags(flags.secret),
+    schedule: flags.schedule === undefined ? null : parseScheduleSpec(flags.schedule),
+  }, addFlags);
   // With a schedule, Redis must answer before anything is written, so the connection is never half added.
-  const added = schedule === null ? { connection: await insert(), scheduler: null } : await withSyncQueue(ctx, async (queue) => {
-    const connection = await insert();
-    return { connection, scheduler: await applySchedules(ctx, queue, id) };
-  });
-  warnUnreachableSecrets(id, secretRefs);
+  const added = checked.schedule === null ? await addConnection(ctx.db, checked, null) : await withSyncQueue(ctx, (queue) => addConnection(ctx.db, checked, queue));
+  noteInvalidSchedules(added.invalid);
+  warnUnreachableSecrets(id, checked.secretRefs);
   if (flags.json === true) {
-    ctx.print(JSON.stringify({ ...connectionJson(added.connection), scheduler: added.scheduler }, null, 2));
+    ctx.print(JSON.stringify({ ...connectionToJson(added.connection), scheduler: added.scheduler }, null, 2));
   } else {
-    ctx.print(`added connection ${id} (connector ${connector.id}, "${flags.name}")`);
-    ctx.print(`schedule: ${schedule ? `${describeSchedule(schedule)}, ${schedulerText(added.scheduler, false)}` : 'none (set one with `lgsp schedule set`)'}`);
+    ctx.print(`added connection ${id} (connector ${checked.connector.id}, "${flags.name}")`);
+    ctx.print(`schedule: ${checked.schedule ? `${describeSchedule(checked.schedule)}, ${schedulerText(added.scheduler, false)}` : 'none (set one with `lgsp schedule set`)'}`);
     ctx.print(`next: \`lgsp connections check ${id}\` proves the source answers with these settings and secrets.`);
   }
   return ExitCode.ok;
@@ -182,60 +133,31 @@ export async function runConnectionsAdd(ctx: CliContext, id: string, flags: AddF
 // ---------------------------------------------------------------------------------------------------------------
 // list, show
 
-function connectionJson(c: Connection) {
-  const { schedule, invalid } = storedSchedule(c);
-  return {
-    id: c.id,
-    connector: c.connector_id,
-    name: c.name,
-    config: c.config,
-    secretRefs: c.secret_refs,
-    schedule,
-    ...(invalid !== undefined ? { scheduleInvalid: invalid } : {}),
-    paused: c.paused,
-    createdAt: c.created_at.toISOString(),
-    updatedAt: c.updated_at.toISOString(),
-  };
-}
-
-async function lastRuns(ctx: CliContext): Promise<Map<string, SyncRun>> {
-  const runs = await ctx.db.selectFrom('sync_run').selectAll().distinctOn('connection_id').orderBy('connection_id').orderBy('id', 'desc').execute();
-  return new Map(runs.map((r) => [r.connection_id, r]));
-}
-
 export async function runConnectionsList(ctx: CliContext, flags: { json?: boolean }): Promise<number> {
-  const connections = await listConnections(ctx.db);
-  const last = await lastRuns(ctx);
+  const connections = await listConnectionsWithLastRun(ctx.db);
   if (flags.json === true) {
-    ctx.print(JSON.stringify(connections.map((c) => {
-      const r = last.get(c.id);
-      return { ...connectionJson(c), lastRun: r ? runToJson(r) : null };
-    }), null, 2));
+    ctx.print(JSON.stringify(connections.map(({ connection, lastRun }) => ({ ...connectionToJson(connection), lastRun: lastRun ? runToJson(lastRun) : null })), null, 2));
     return ExitCode.ok;
   }
   if (connections.length === 0) {
     ctx.print('no connections yet: add one with `lgsp connections add <id> --connector <connector> --name <text> --config <json>`');
     return ExitCode.ok;
   }
-  const rows = connections.map((c) => {
-    const r = last.get(c.id);
-    return [c.id, c.connector_id, c.name, scheduleText(c), c.paused ? 'yes' : 'no', r ? `${r.status} (run ${r.id})` : '-', r ? formatTime(r.finished_at ?? r.started_at ?? r.queued_at) : '-'];
-  });
+  const rows = connections.map(({ connection: c, lastRun: r }) =>
+    [c.id, c.connector_id, c.name, scheduleText(c), c.paused ? 'yes' : 'no', r ? `${r.status} (run ${r.id})` : '-', r ? formatTime(r.finished_at ?? r.started_at ?? r.queued_at) : '-']);
   ctx.print(renderTable(['id', 'connector', 'name', 'schedule', 'paused', 'last run', 'at'], rows));
   return ExitCode.ok;
 }
 
 export async function runConnectionsShow(ctx: CliContext, id: string, flags: { json?: boolean }): Promise<number> {
-  const c = await requireConnection(ctx, id);
-  const runs = await ctx.db.selectFrom('sync_run').selectAll().where('connection_id', '=', id).orderBy('id', 'desc').limit(5).execute();
-  const cursors = await ctx.db.selectFrom('sync_state').selectAll().where('connection_id', '=', id).orderBy('stream').execute();
+  const { connection: c, runs, cursors } = await connectionDetail(ctx.db, id);
   if (flags.json === true) {
     ctx.print(
       JSON.stringify(
         {
-          ...connectionJson(c),
+          ...connectionToJson(c),
           runs: runs.map((r) => runToJson(r)),
-          cursors: cursors.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, runId: s.sync_run_id, updatedAt: s.updated_at.toISOString() })),
+          cursors: cursors.map((s) => ({ ...s, updatedAt: s.updatedAt.toISOString() })),
         },
         null,
         2,
@@ -265,7 +187,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
   if (cursors.length === 0) ctx.print('stream cursors: none yet (the next sync reads everything)');
   else {
     ctx.print('stream cursors (where the next incremental sync starts):');
-    ctx.print(renderTable(['stream', 'cursor', 'by run', 'updated'], cursors.map((s) => [s.stream, shortJson(s.cursor, 80), s.sync_run_id === null ? '-' : String(s.sync_run_id), formatTime(s.updated_at)])));
+    ctx.print(renderTable(['stream', 'cursor', 'by run', 'updated'], cursors.map((s) => [s.stream, shortJson(s.cursor, 80), s.runId === null ? '-' : String(s.runId), formatTime(s.updatedAt)])));
   }
   return ExitCode.ok;
 }
@@ -273,27 +195,17 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
 // ---------------------------------------------------------------------------------------------------------------
 // remove
 
-interface RemoveReport extends ConnectionRemoval {
-  scheduler: SchedulerState | null;
-}
-
-/** Removes a connection (see `removeConnection`) and its job scheduler. */
+/** Removes a connection (see `deleteConnection`) and its job scheduler. */
 export async function runConnectionsRemove(ctx: CliContext, id: string, flags: { force?: boolean; json?: boolean }): Promise<number> {
   await requireConnection(ctx, id);
   return withSyncQueue(ctx, async (queue) => {
-    let report: ConnectionRemoval;
-    try {
-      report = await removeConnection(ctx.db, id, { force: flags.force === true });
-    } catch (error) {
-      if (error instanceof ConnectionRemovalRefused) throw new ConflictError(error.code, error.message);
-      throw error;
-    }
-    const full: RemoveReport = { ...report, scheduler: await applySchedules(ctx, queue, id) };
-    if (flags.json === true) ctx.print(JSON.stringify(full, null, 2));
+    const { invalid, ...report } = await deleteConnection(ctx.db, queue, id, { force: flags.force === true });
+    noteInvalidSchedules(invalid);
+    if (flags.json === true) ctx.print(JSON.stringify(report, null, 2));
     else {
-      const d = full.deleted;
+      const d = report.deleted;
       ctx.print(`removed connection ${id} and its schedule; deleted ${d.runs} run(s), ${d.rawRecords} raw record(s), ${d.rejectedRecords} rejected record(s), ${d.cursors} cursor(s)`);
-      const kept = Object.entries(full.detached).map(([table, n]) => `${n} ${table} row(s)`);
+      const kept = Object.entries(report.detached).map(([table, n]) => `${n} ${table} row(s)`);
       if (kept.length > 0) ctx.print(`kept in the warehouse, detached from the connection: ${kept.join(', ')}`);
     }
     return ExitCode.ok;
@@ -305,23 +217,13 @@ export async function runConnectionsRemove(ctx: CliContext, id: string, flags: {
 
 /** Runs the connector's check with the connection's real config and secrets: exit 0 when it works, 1 with the reason. */
 export async function runConnectionsCheck(ctx: CliContext, id: string, flags: { json?: boolean }): Promise<number> {
-  const c = await requireConnection(ctx, id);
-  const registry = await loadConnectors(ctx);
-  let result: { ok: boolean; message: string; code?: string; causes?: string[] };
-  try {
-    const connector = registry.get(c.connector_id);
-    const connectorCtx = connectorContext(connector, c, ctx.logger);
-    const checked = await connector.check(connectorCtx);
-    result = { ok: checked.ok, message: checked.message, ...(checked.ok ? {} : { code: 'CHECK_FAILED' }) };
-  } catch (error) {
-    const d = describeError(error);
-    result = { ok: false, message: d.message, code: d.code, causes: d.causes };
-  }
+  await requireConnection(ctx, id);
+  const result = await checkConnection(ctx.db, await loadConnectors(ctx), id, ctx.logger);
   const next = `fix the cause (settings: \`lgsp connections show ${id}\`; secrets must be set where the command and the workers run), then run \`lgsp connections check ${id}\` again.`;
-  if (flags.json === true) ctx.print(JSON.stringify({ connection: id, connector: c.connector_id, ...result, ...(result.ok ? {} : { next }) }, null, 2));
-  else if (result.ok) ctx.print(`connection ${id} (${c.connector_id}) works: ${result.message}`);
+  if (flags.json === true) ctx.print(JSON.stringify({ ...result, ...(result.ok ? {} : { next }) }, null, 2));
+  else if (result.ok) ctx.print(`connection ${id} (${result.connector}) works: ${result.message}`);
   if (!result.ok) {
-    note(`error [${result.code ?? 'CHECK_FAILED'}]: connection ${id} (${c.connector_id}) does not work: ${result.message}`);
+    note(`error [${result.code ?? 'CHECK_FAILED'}]: connection ${id} (${result.connector}) does not work: ${result.message}`);
     for (const cause of result.causes ?? []) note(`  cause: ${cause}`);
     note(`next: ${next}`);
     return ExitCode.failure;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { listRejected, rejectedToJson } from '../../operations/rejections.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { formatLocation } from '../format-run.js';
-import { positiveInt, requireConnection, requireRun, runOperatorCommand } from '../operator.js';
+import { positiveInt, runOperatorCommand } from '../operator.js';
 import { renderTable } from '../table.js';
 
 interface RejectedFlags {
@@ -14,26 +15,9 @@ interface RejectedFlags {
 
 /** Records the normaliser refused, newest first, with reason, code and where they sit in the source. */
 export async function runRejectedList(ctx: CliContext, flags: RejectedFlags): Promise<number> {
-  if (flags.connection !== undefined) await requireConnection(ctx, flags.connection);
-  if (flags.run !== undefined) await requireRun(ctx, flags.run);
-  let query = ctx.db.selectFrom('rejected_record');
-  if (flags.connection !== undefined) query = query.where('connection_id', '=', flags.connection);
-  if (flags.run !== undefined) query = query.where('sync_run_id', '=', flags.run);
-  if (flags.code !== undefined) query = query.where('code', '=', flags.code.toUpperCase());
-  const total = (await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0;
-  const rows = await query.selectAll().orderBy('id', 'desc').limit(flags.limit).execute();
+  const { records: rows, total } = await listRejected(ctx.db, { connectionId: flags.connection, runId: flags.run, code: flags.code, limit: flags.limit });
   if (flags.json === true) {
-    ctx.print(
-      JSON.stringify(
-        rows.map((r) => ({
-          id: r.id, connectionId: r.connection_id, runId: r.sync_run_id, stream: r.stream, rawRecordId: r.raw_record_id,
-          code: r.code, reason: r.reason, location: r.location, payload: r.payload ?? null,
-          createdAt: r.created_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null,
-        })),
-        null,
-        2,
-      ),
-    );
+    ctx.print(JSON.stringify(rows.map(rejectedToJson), null, 2));
     return ExitCode.ok;
   }
   if (rows.length === 0) {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { listRuns, runDetail } from '../../operations/runs.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { countKeys, countsOf, describeMode, describeRunFailure, durationMs, formatDuration, formatTime, isTerminal, runErrorOf, runToJson, shortJson } from '../format-run.js';
-import { positiveInt, requireConnection, requireRun, runOperatorCommand } from '../operator.js';
+import { positiveInt, runOperatorCommand } from '../operator.js';
 import { followWithInterrupt, reportOutcome } from '../progress.js';
 import { renderTable } from '../table.js';
 import { followOutput, type FollowFlags } from './sync.js';
@@ -13,10 +14,7 @@ interface ListFlags {
 }
 
 export async function runRunsList(ctx: CliContext, flags: ListFlags): Promise<number> {
-  if (flags.connection !== undefined) await requireConnection(ctx, flags.connection);
-  let query = ctx.db.selectFrom('sync_run').selectAll().orderBy('id', 'desc').limit(flags.limit);
-  if (flags.connection !== undefined) query = query.where('connection_id', '=', flags.connection);
-  const runs = await query.execute();
+  const runs = await listRuns(ctx.db, { connectionId: flags.connection, limit: flags.limit });
   if (flags.json === true) {
     ctx.print(JSON.stringify(runs.map((r) => runToJson(r)), null, 2));
     return ExitCode.ok;
@@ -41,14 +39,13 @@ export async function runRunsList(ctx: CliContext, flags: ListFlags): Promise<nu
 
 /** One run in full: counters, cursors before and after, each stream's progress, the error with its causes. */
 export async function runRunsShow(ctx: CliContext, runId: number, flags: FollowFlags): Promise<number> {
-  const run = await requireRun(ctx, runId);
+  const { run, streams } = await runDetail(ctx.db, runId);
   if (flags.wait === true && !isTerminal(run.status)) {
     const output = followOutput(flags);
     return reportOutcome(ctx, await followWithInterrupt(ctx, runId, { output, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) }), output);
   }
-  const streams = await ctx.db.selectFrom('sync_run_stream').select(['stream', 'cursor', 'done', 'updated_at']).where('sync_run_id', '=', runId).orderBy('stream').execute();
   if (flags.json === true) {
-    ctx.print(JSON.stringify({ ...runToJson(run), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor ?? null, done: s.done, updatedAt: s.updated_at.toISOString() })) }, null, 2));
+    ctx.print(JSON.stringify({ ...runToJson(run), streams: streams.map((s) => ({ ...s, updatedAt: s.updatedAt.toISOString() })) }, null, 2));
     return ExitCode.ok;
   }
   ctx.print(`run ${run.id} of connection ${run.connection_id}: ${describeMode(run)}, ${run.status}`);
@@ -60,7 +57,7 @@ export async function runRunsShow(ctx: CliContext, runId: number, flags: FollowF
   ctx.print(`cursor before: ${shortJson(run.cursor_before, 200)}`);
   ctx.print(`cursor after:  ${shortJson(run.cursor_after, 200)}`);
   if (streams.length > 0) {
-    ctx.print(renderTable(['stream', 'done', 'cursor', 'updated'], streams.map((s) => [s.stream, s.done ? 'yes' : 'no', shortJson(s.cursor, 80), formatTime(s.updated_at)])));
+    ctx.print(renderTable(['stream', 'done', 'cursor', 'updated'], streams.map((s) => [s.stream, s.done ? 'yes' : 'no', shortJson(s.cursor, 80), formatTime(s.updatedAt)])));
   }
   if (run.records_rejected > 0) ctx.print(`${run.records_rejected} record(s) rejected: \`lgsp rejected list --run ${run.id}\``);
   const error = runErrorOf(run);

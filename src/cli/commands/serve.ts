@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startApi } from '../../api/start.js';
 import { runProcess } from '../../process/main.js';
 
 export function registerServeCommand(program: Command): void {
@@ -12,6 +11,8 @@ export function registerServeCommand(program: Command): void {
       // Flags are environment overrides, so they pass through the one config schema and its checks.
       if (flags.host !== undefined) process.env.LGSP_API_HOST = flags.host;
       if (flags.port !== undefined) process.env.LGSP_API_PORT = flags.port;
+      // Loaded here, not at the top: the API's routes and plugins would slow every other command's start.
+      const { startApi } = await import('../../api/start.js');
       await runProcess('api', async (ctx) => {
         const api = await startApi(ctx);
         ctx.logger.info({ url: api.url }, `API listening on ${api.url} (docs: ${api.url}/docs)`);

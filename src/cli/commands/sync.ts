@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import type { Json } from '../../connector-sdk/types.js';
-import { requestSync } from '../../queue/sync-queue.js';
-import type { RunRequest, SyncRun } from '../../warehouse/sync-runs.js';
+import { startSync, syncRequest, type SyncSpelling } from '../../operations/syncs.js';
+import type { RunRequest } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { describeMode, runToJson } from '../format-run.js';
-import { ConflictError, note, parseMonth, positiveInt, requireConnection, runOperatorCommand, UsageError, withSyncQueue, workersOnQueue } from '../operator.js';
+import { note, parseMonth, positiveInt, requireConnection, runOperatorCommand, withSyncQueue, workersOnQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome, type FollowOutput } from '../progress.js';
 
 export interface FollowFlags {
@@ -20,17 +19,6 @@ interface SyncFlags extends FollowFlags {
   to?: string;
 }
 
-/** Whether an active run does what the request asked: then the request joins it, otherwise it is refused. */
-export function sameRequest(run: SyncRun, request: RunRequest): boolean {
-  if (run.mode !== request.mode) return false;
-  if (run.mode === 'replay') return run.replay_of === (request.replayOf ?? null);
-  if (run.mode === 'backfill') {
-    const p = run.params;
-    return p.from === request.params?.from && p.to === request.params?.to;
-  }
-  return true;
-}
-
 /** stdout on a terminal gets a progress line; a pipe (or --json) gets JSON lines. */
 export function followOutput(flags: FollowFlags): FollowOutput {
   return flags.json === true || !process.stdout.isTTY ? 'lines' : 'tty';
@@ -43,18 +31,10 @@ export function followOutput(flags: FollowFlags): FollowOutput {
  */
 export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags: FollowFlags): Promise<number> {
   const { run, joined, workers } = await withSyncQueue(ctx, async (queue) => {
-    const requested = await requestSync(ctx.db, queue, request);
+    const requested = await startSync(ctx.db, queue, request);
     return { ...requested, workers: await workersOnQueue(queue, ctx.config.queue.redisUrl) };
   });
   const c = request.connectionId;
-  const wanted = describeMode({ mode: request.mode, params: request.params ?? {}, replay_of: request.replayOf ?? null });
-  if (joined && !sameRequest(run, request)) {
-    throw new ConflictError(
-      'SYNC_ALREADY_ACTIVE',
-      `connection ${c} already has run ${run.id} (${describeMode(run)}) ${run.status}; only one sync per connection runs at a time, so the ${wanted} was not queued. ` +
-        `Wait for run ${run.id} to end (\`lgsp runs show ${run.id} --wait\`), then run this command again.`,
-    );
-  }
   if (workers === 0) {
     note(`warning: no sync worker is consuming the queue, so run ${run.id} stays ${run.status} until one starts: start one with \`npm run worker\`.`);
   }
@@ -73,25 +53,15 @@ export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags
   return reportOutcome(ctx, outcome, output);
 }
 
-export function syncRequest(connectionId: string, flags: SyncFlags): RunRequest {
-  const bounded = flags.from !== undefined || flags.to !== undefined;
-  if (bounded && flags.fullRefresh === true) {
-    throw new UsageError('SYNC_MODE_INVALID', '--full-refresh reads everything, --from/--to a range of months: give one or the other.');
-  }
-  if (flags.from !== undefined && flags.to !== undefined && flags.from > flags.to) {
-    throw new UsageError('SYNC_MODE_INVALID', `--from ${flags.from} is after --to ${flags.to}: give the earlier month first.`);
-  }
-  if (bounded) {
-    const params: Record<string, Json> = {};
-    if (flags.from !== undefined) params.from = flags.from;
-    if (flags.to !== undefined) params.to = flags.to;
-    return { connectionId, mode: 'backfill', params };
-  }
-  return { connectionId, mode: flags.fullRefresh === true ? 'full_refresh' : 'incremental' };
+/** The sync flags, as the messages of the shared sync checks name them. */
+const syncFlags: SyncSpelling = { fullRefresh: '--full-refresh', from: '--from', to: '--to' };
+
+function requestFromFlags(connectionId: string, flags: SyncFlags): RunRequest {
+  return syncRequest(connectionId, { mode: flags.fullRefresh === true ? 'full_refresh' : 'incremental', from: flags.from, to: flags.to }, syncFlags);
 }
 
 export async function runSync(ctx: CliContext, connectionId: string, flags: SyncFlags): Promise<number> {
-  const request = syncRequest(connectionId, flags);
+  const request = requestFromFlags(connectionId, flags);
   await requireConnection(ctx, connectionId);
   return queueAndFollow(ctx, request, flags);
 }

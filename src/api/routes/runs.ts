@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
+import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
+import {
+  connectionIdParam, cursorSchema, runIdParam, runSchema, startedRunSchema, syncRequestSchema, syncStatuses, tags, withFieldsIn,
+} from '../operations-schemas.js';
+import { problemResponses } from '../problem.js';
+import { cursorParam, decodeCursor, encodeCursor, limitParam, security } from '../schemas.js';
+import type { ApiRoutes } from './index.js';
+
+/** A keyset cursor over ids, newest first: the id the next page starts below. */
+export function checkIdPosition(value: unknown): number | null {
+  if (!Array.isArray(value) || value.length !== 1) return null;
+  const [id] = value as unknown[];
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+const runDetailSchema = runSchema
+  .extend({
+    streams: z.array(cursorSchema.omit({ runId: true }).extend({ done: z.boolean().describe('Whether the run read the stream to its end') }))
+      .describe('Each stream\'s progress in this run: its cursor (where a resumed run continues) and whether it is done'),
+  })
+  .meta({ id: 'SyncRunDetail' });
+
+/**
+ * Syncs and runs, as `lgsp sync`, `lgsp runs` and `lgsp replay` do them: start a sync (joining the connection's
+ * active run when it asks the same), list and show runs with their counters, cursors and errors, replay a run.
+ */
+export const runRoutes: ApiRoutes = async (app, { deps }) => {
+  const { db, syncQueue: queue } = deps;
+
+  app.post('/v1/connections/:id/syncs', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Queue a sync of the connection (joins its active run when that does the same)',
+      description: 'As `lgsp sync`: incremental (from the stored cursors), full_refresh, or a backfill of months with from/to. '
+        + 'A connection never has two runs at once: when it already has one queued or running that does the same, the answer is that run '
+        + 'with joined true; a different one is a 409 SYNC_ALREADY_ACTIVE. Follow the run with GET /v1/runs/{id}.',
+      params: z.object({ id: connectionIdParam }),
+      body: syncRequestSchema,
+      response: { 202: startedRunSchema, ...problemResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const runRequest = await withFieldsIn('body', () => syncRequest(request.params.id, request.body));
+    const { run, joined } = await startSync(db, queue, runRequest);
+    return reply.code(202).send({ joined, run: runToJson(run) });
+  });
+
+  app.get('/v1/runs', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Sync runs, newest first, with their counters, duration and error',
+      description: 'As `lgsp runs list`. Keyset-paged: pass `next` back as `cursor` until it is null.',
+      querystring: z.object({
+        connection: connectionIdParam.optional().describe('Only runs of this connection'),
+        status: z.enum(syncStatuses).optional(),
+        limit: limitParam,
+        cursor: cursorParam.optional(),
+      }),
+      response: { 200: z.object({ items: z.array(runSchema), next: z.string().nullable() }), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const { connection, status, limit, cursor } = request.query;
+    const beforeId = cursor === undefined ? undefined : decodeCursor(cursor, checkIdPosition);
+    const runs = await listRuns(db, { connectionId: connection, status, beforeId, limit: limit + 1 });
+    const page = runs.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => runToJson(r)), next: runs.length > limit && last ? encodeCursor([last.id]) : null };
+  });
+
+  app.get('/v1/runs/:id', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'One run: counters, cursors before and after, each stream\'s progress, the error with its causes',
+      description: 'As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded or failed.',
+      params: z.object({ id: runIdParam }),
+      response: { 200: runDetailSchema, ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const { run, streams } = await runDetail(db, request.params.id);
+    return { ...runToJson(run), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor, done: s.done, updatedAt: s.updatedAt.toISOString() })) };
+  });
+
+  app.post('/v1/runs/:id/replay', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Replay a run: normalise its landed raw records again (after a normaliser fix), without fetching',
+      description: 'As `lgsp replay`. A replay of a replay replays the original run. The run must have ended (409 RUN_ACTIVE) and landed raw records (409 REPLAY_NOTHING).',
+      params: z.object({ id: runIdParam }),
+      response: { 202: startedRunSchema, ...problemResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const { request: replay } = await prepareReplay(db, request.params.id);
+    const { run, joined } = await startSync(db, queue, replay);
+    return reply.code(202).send({ joined, run: runToJson(run) });
+  });
+};
