@@ -157,7 +157,9 @@ describe('HTTP client: rate limit', () => {
     await Promise.all(Array.from({ length: 10 }, () => http.getJson('/items')));
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_790);
     const times = server.requestsTo('GET /items').map((r) => r.at);
-    for (let i = 1; i < times.length; i += 1) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(180);
+    // At the server, no second holds more than 5 requests: the 6th arrives a second after the 1st. (Single gaps
+    // may shrink when one request's trip is slower than the next's, so they are not compared one by one.)
+    for (let i = 5; i < times.length; i += 1) expect((times[i] ?? 0) - (times[i - 5] ?? 0)).toBeGreaterThanOrEqual(950);
   });
 });
 

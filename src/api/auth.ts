@@ -1,13 +1,18 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, touchApiKey, verifyApiKey, type ApiKeyIdentity } from '../warehouse/api-keys.js';
 import type { Db } from '../warehouse/database.js';
 import type { ApiScope } from '../warehouse/schema.js';
-import { ApiProblem } from './problem.js';
+import { ApiProblem, problem } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs; a route without one is public (health, the OpenAPI document, the docs). */
     scope?: ApiScope;
+    /**
+     * For pages a browser opens (the queue dashboard): a 401 asks for credentials (`WWW-Authenticate: Basic`), so
+     * the browser prompts, and the API key is typed as the password (any user name).
+     */
+    browserLogin?: boolean;
   }
   interface FastifyRequest {
     /** The verified key of the request, once the auth hook ran on a scoped route. */
@@ -15,15 +20,37 @@ declare module 'fastify' {
   }
 }
 
-/** The key a request presents: `Authorization: Bearer <key>`, or `X-API-Key: <key>`. */
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, `X-API-Key: <key>`, or `Authorization: Basic` with
+ * the key as the password (what a browser sends after its login prompt, and Prometheus' `basic_auth`).
+ */
 export function presentedKey(request: FastifyRequest): string | null {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match?.[1] ?? null;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (bearer) return bearer[1] ?? null;
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+    if (!basic) return null;
+    const credentials = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+    const colon = credentials.indexOf(':');
+    return colon < 0 || colon === credentials.length - 1 ? null : credentials.slice(colon + 1);
   }
   const header = request.headers['x-api-key'];
   return typeof header === 'string' ? header : null;
+}
+
+/** The realm a browser shows in its login prompt. */
+export const browserLoginRealm = 'lgsp-connect (password: an API key)';
+
+/**
+ * A refusal, answered here rather than thrown: the same problem document on every route, whatever error
+ * handler the route's plugin set (the queue dashboard's has its own).
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ApiProblem): FastifyReply {
+  if (refusal.status === 401 && request.routeOptions.config.browserLogin === true) {
+    reply.header('www-authenticate', `Basic realm="${browserLoginRealm}", charset="UTF-8"`);
+  }
+  return reply.code(refusal.status).type('application/problem+json').send(problem(refusal.status, refusal.code, refusal.message, { instance: request.url }));
 }
 
 /**
@@ -32,19 +59,29 @@ export function presentedKey(request: FastifyRequest): string | null {
  */
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('apiKey', null);
-  app.addHook('onRequest', async (request) => {
-    const scope = request.routeOptions.config.scope;
-    if (scope === undefined) return;
-    const presented = presentedKey(request);
-    if (presented === null) {
-      throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
+  app.addHook('onRequest', async (request, reply) => {
+    try {
+      await authenticate(request, db);
+    } catch (error) {
+      if (error instanceof ApiProblem) return refuse(request, reply, error);
+      throw error;
     }
-    const key = await verifyApiKey(db, presented);
-    if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
-    request.apiKey = key;
-    if (!hasScope(key.scopes, scope)) {
-      throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
-    }
-    void touchApiKey(db, key.id).catch((error: unknown) => { request.log.warn({ err: (error as Error).message }, 'could not record the key use'); });
   });
+}
+
+/** The route's key check: returns when the route is public or the key may use it, throws the refusal otherwise. */
+async function authenticate(request: FastifyRequest, db: Db): Promise<void> {
+  const scope = request.routeOptions.config.scope;
+  if (scope === undefined) return;
+  const presented = presentedKey(request);
+  if (presented === null) {
+    throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
+  }
+  const key = await verifyApiKey(db, presented);
+  if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
+  request.apiKey = key;
+  if (!hasScope(key.scopes, scope)) {
+    throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
+  }
+  void touchApiKey(db, key.id).catch((error: unknown) => { request.log.warn({ err: (error as Error).message }, 'could not record the key use'); });
 }

@@ -39,6 +39,14 @@ export const envSchema = z.object({
   LGSP_API_PORT: z.coerce.number({ error: 'expected a TCP port' }).int().min(0).max(65535).default(8080),
   /** Requests per minute each API key may make (counted in Redis, so across API instances). */
   LGSP_API_RATE_LIMIT: z.coerce.number({ error: 'expected a whole number of requests per minute' }).int().min(1).default(600),
+  /** Webhook deliveries: attempts per event before it goes to the dead letters, and each attempt's time limit. */
+  LGSP_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a whole number of attempts' }).int().min(1).max(100).default(8),
+  LGSP_WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
+  /** Backoff between attempts: doubling from the base, capped, each delay jittered between half and all of it. */
+  LGSP_WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(1_000),
+  LGSP_WEBHOOK_RETRY_MAX_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(60_000),
+  /** How often the dispatcher re-reads the subscriptions (changes wake it at once) and a standby tries the lock. */
+  LGSP_WEBHOOK_RELOAD_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
 });
 
 export interface AppConfig {
@@ -52,6 +60,7 @@ export interface AppConfig {
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
   readonly api: { readonly host: string; readonly port: number; readonly rateLimitPerMinute: number };
+  readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number };
 }
 
 /** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
@@ -77,5 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
     events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
     api: { host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT },
+    webhooks: {
+      maxAttempts: e.LGSP_WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.LGSP_WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.LGSP_WEBHOOK_RETRY_BASE_MS, retryMaxMs: Math.max(e.LGSP_WEBHOOK_RETRY_MAX_MS, e.LGSP_WEBHOOK_RETRY_BASE_MS), reloadMs: e.LGSP_WEBHOOK_RELOAD_MS,
+    },
   };
 }

@@ -1,4 +1,3 @@
-import { startApi } from '../api/start.js';
 import type { ProcessContext } from '../process/main.js';
 import { createApiKey, deleteApiKeysNamed } from '../warehouse/api-keys.js';
 
@@ -11,6 +10,8 @@ const demoKeyName = 'demo (read)';
 export async function startDemoApi(ctx: ProcessContext): Promise<{ url: string; readKey: string; stop: () => Promise<void> }> {
   await deleteApiKeysNamed(ctx.db, demoKeyName);
   const { key } = await createApiKey(ctx.db, demoKeyName, ['read']);
+  // Loaded on use: the demo module is imported by every command of the CLI.
+  const { startApi } = await import('../api/start.js');
   const api = await startApi(ctx).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     ctx.logger.warn({ port: ctx.config.api.port }, 'the API port is taken; the demo serves on a free port instead');

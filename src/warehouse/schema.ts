@@ -246,6 +246,8 @@ export interface Database {
   indicator_value: IndicatorValueTable;
   indicator_value_dirty: IndicatorValueDirtyTable;
   api_key: ApiKeyTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_dead_letter: WebhookDeadLetterTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;
@@ -302,4 +304,36 @@ export interface IndicatorValueDirtyTable {
   unit_id: number;
   period_code: string;
   marked_at: Generated<Timestamp>;
+}
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: ColumnType<string[], string[] | undefined, string[]>;
+  indicators: ColumnType<string[], string[] | undefined, string[]>;
+  units: ColumnType<string[], string[] | undefined, string[]>;
+  /** Kept as is: the dispatcher signs every delivery with it (a hash could not sign). Never returned after creation. */
+  secret: string;
+  stream_start_id: string;
+  created_at: Timestamp;
+  failed_attempts: Generated<number>;
+  last_failure_at: Timestamp | null;
+  last_failure: string | null;
+}
+
+export interface WebhookDeadLetterTable {
+  id: Generated<number>;
+  subscription_id: string;
+  stream_entry_id: string;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  /** The CloudEvent exactly as sent (a json column keeps the text). */
+  event: ColumnType<Record<string, unknown>, string, string>;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  failed_at: Timestamp;
+  redelivered_at: Timestamp | null;
 }

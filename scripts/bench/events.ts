@@ -1,0 +1,232 @@
+// npm run bench:events [-- --records 100000 --observations 10000000 --requests 3000]
+// 1. While a large sync runs, the commit-to-delivery latency of its change events through the Redis Stream, the
+//    API's Server-Sent Events and a webhook, every part in a process of its own as in production.
+// 2. The API's GET /v1/observations on a warehouse of at least 10 million observations.
+import { sql } from 'kysely';
+import { loadConfig } from '../../src/config/env.js';
+import { createSyncQueue, requestSync } from '../../src/queue/sync-queue.js';
+import { loadReferenceData } from '../../src/reference/load-reference.js';
+import { createApiKey } from '../../src/warehouse/api-keys.js';
+import { insertConnection } from '../../src/warehouse/connections.js';
+import type { Db } from '../../src/warehouse/database.js';
+import { getRun } from '../../src/warehouse/sync-runs.js';
+import { createBenchDatabase } from './bench-database.js';
+import { CommitClock, followSse, readStream, startWebhookReceiver, type Arrivals } from './delivery-probes.js';
+import { largeWarehouse } from './large-warehouse.js';
+import { percentiles, startProcess, type BenchProcess } from './processes.js';
+import { writeBenchmarkSection } from './report.js';
+import { startSyntheticSource, syntheticConnector } from './synthetic-source.js';
+
+const config = loadConfig();
+const option = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const records = option('records', 100_000);
+const warehouseSize = option('observations', 10_000_000);
+const requests = option('requests', 3_000);
+const log = (line: string) => { process.stderr.write(`${line}\n`); };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+/** The derived indicator the webhook subscribes to: what a dashboard of one rate would follow. */
+const webhookIndicator = 'DVC_ONLINE_RATE';
+
+function apiUrlOf(api: BenchProcess): string {
+  const match = /API listening on (http:\/\/[^\s"]+)/.exec(api.output());
+  if (!match?.[1]) throw new Error(`no API URL in:\n${api.output()}`);
+  return match[1];
+}
+
+/** The outbox row each event came from: revisions by their batch row, other events by their own. */
+async function seqOfEvents(db: Db): Promise<Map<string, number>> {
+  const { rows } = await sql<{ seq: number; revision_id: number | null }>`
+    select seq, unnest(coalesce(revision_ids, array[null::bigint])) as revision_id from outbox_event`.execute(db);
+  return new Map(rows.map((r) => [r.revision_id === null ? `event-${r.seq}` : `revision-${r.revision_id}`, r.seq]));
+}
+
+interface Latency { count: number; p50: number; p99: number; max: number }
+
+function latencies(arrivals: Arrivals, seqOf: Map<string, number>, clock: CommitClock): Latency {
+  const values: number[] = [];
+  for (const [id, at] of arrivals) {
+    const seq = seqOf.get(id);
+    const committed = seq === undefined ? undefined : clock.committedAt(seq);
+    if (committed !== undefined) values.push(Math.max(0, at - committed));
+  }
+  return percentiles(values);
+}
+
+async function measureDelivery(): Promise<{ stream: Latency; sse: Latency; webhook: Latency; events: number; syncSeconds: number; webhookEvents: number }> {
+  const bench = await createBenchDatabase(config.databaseUrl, `lgsp_bench_events_${process.pid}`);
+  const prefix = `lgsp-bench-${process.pid}`;
+  const stream = `${prefix}:events`;
+  const env = {
+    DATABASE_URL: bench.url, REDIS_URL: config.redisUrl, LGSP_QUEUE_PREFIX: prefix, LGSP_EVENTS_STREAM: stream, LGSP_API_PORT: '0',
+    LGSP_CONNECTOR_MODULES: 'scripts/bench/synthetic-connector.ts', LGSP_API_RATE_LIMIT: '100000',
+  };
+  const processes: BenchProcess[] = [];
+  const stops: (() => unknown)[] = [];
+  try {
+    const reference = await loadReferenceData(bench.db, { adminUnitsDir: config.adminUnitsDir });
+    if (!reference.adminUnits.communesLoaded) throw new Error(`the benchmark needs the commune files (LGSP_ADMIN_UNITS_DIR=${config.adminUnitsDir})`);
+    const communes = (await bench.db.selectFrom('admin_unit').select('code').where('level', '=', 'commune').where('valid_to', '=', '2025-06-30').orderBy('code').execute()).map((r) => r.code);
+
+    const clock = await CommitClock.start(bench.url);
+    stops.push(() => clock.stop());
+    log('starting the relay, the webhook dispatcher, the API and a sync worker...');
+    processes.push(await startProcess(['workers/outbox-relay.ts'], /holding the relay lock/, env));
+    processes.push(await startProcess(['workers/webhook-dispatcher.ts'], /"started"|started/, env));
+    const api = await startProcess(['src/cli/main.ts', 'serve'], /API listening on/, env);
+    processes.push(api);
+    processes.push(await startProcess(['workers/sync-worker.ts'], /sync worker ready/, env));
+    const apiUrl = apiUrlOf(api);
+    const { key } = await createApiKey(bench.db, 'bench', ['operate']);
+
+    const arrivals = { stream: new Map() as Arrivals, sse: new Map() as Arrivals, webhook: new Map() as Arrivals };
+    const streamReader = readStream(config.redisUrl, stream, arrivals.stream);
+    stops.push(streamReader.stop);
+    const sse = followSse(`${apiUrl}/v1/events/stream`, key, arrivals.sse);
+    stops.push(sse.stop);
+    const receiver = await startWebhookReceiver(arrivals.webhook);
+    stops.push(receiver.stop);
+    const subscribed = await fetch(`${apiUrl}/v1/webhooks`, {
+      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, description: 'benchmark receiver', indicators: [webhookIndicator] }),
+    });
+    if (subscribed.status !== 201) throw new Error(`webhook subscription refused: ${subscribed.status} ${await subscribed.text()}`);
+    await sleep(1000); // the dispatcher hears of the subscription by NOTIFY; the SSE tail is open
+
+    const source = await startSyntheticSource(records, communes);
+    stops.push(() => source.close());
+    await insertConnection(bench.db, { id: 'bench', connectorId: syntheticConnector.id, name: 'benchmark', config: { baseUrl: source.baseUrl, pageSize: 5000 }, secretRefs: {} });
+    const queue = createSyncQueue({ redisUrl: config.redisUrl, prefix });
+    stops.push(() => queue.obliterate({ force: true }).then(() => queue.close()));
+    log(`syncing ${records.toLocaleString('en')} records while the events are delivered...`);
+    const started = performance.now();
+    const { run } = await requestSync(bench.db, queue, { connectionId: 'bench', mode: 'incremental' });
+    for (;;) {
+      const current = await getRun(bench.db, run.id);
+      if (current?.status === 'succeeded') break;
+      if (current?.status === 'failed') throw new Error(`the benchmark sync failed: ${JSON.stringify(current.error)}`);
+      await sleep(500);
+    }
+    const syncSeconds = (performance.now() - started) / 1000;
+    const seqOf = await seqOfEvents(bench.db);
+    const webhookEvents = (await sql<{ n: number }>`
+      select count(*)::int as n from outbox_event e cross join lateral unnest(e.revision_ids) as b (id)
+      join observation_revision r on r.id = b.id where r.indicator_code = ${webhookIndicator}`.execute(bench.db)).rows[0]?.n ?? 0;
+    // Wait for the last deliveries (at most a minute after the sync).
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (arrivals.stream.size < seqOf.size || arrivals.sse.size < seqOf.size || arrivals.webhook.size < webhookEvents)) await sleep(250);
+    log(`events: ${seqOf.size} committed; delivered: stream ${arrivals.stream.size}, SSE ${arrivals.sse.size}, webhook ${arrivals.webhook.size} of ${webhookEvents}`);
+    return {
+      stream: latencies(arrivals.stream, seqOf, clock),
+      sse: latencies(arrivals.sse, seqOf, clock),
+      webhook: latencies(arrivals.webhook, seqOf, clock),
+      events: seqOf.size,
+      webhookEvents,
+      syncSeconds,
+    };
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    for (const p of processes.reverse()) await p.stop();
+    const redis = new (await import('ioredis')).Redis(config.redisUrl);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await bench.drop();
+  }
+}
+
+/** Requests a dashboard makes: one unit's series, one month across units (first pages), paging on by cursor. */
+function observationQueries(units: readonly string[], indicators: readonly string[], count: number): string[] {
+  const queries: string[] = [];
+  for (let i = 0; queries.length < count; i++) {
+    const unit = units[(i * 7919) % units.length] ?? '';
+    const indicator = indicators[i % indicators.length] ?? '';
+    const year = 2020 + (i % 5);
+    queries.push(i % 2 === 0
+      ? `/v1/observations?indicator=${indicator}&unit=${unit}&from=${year}-01&to=${year}-12`
+      : `/v1/observations?indicator=${indicator}&period=${year}-${String((i % 12) + 1).padStart(2, '0')}&limit=100`);
+  }
+  return queries;
+}
+
+async function measureQueries(): Promise<{ observations: number; all: Latency; series: Latency; month: Latency; nextPage: Latency; concurrency: number }> {
+  log(`a warehouse of ${warehouseSize.toLocaleString('en')} observations (kept between runs as lgsp_bench_api)...`);
+  const warehouse = await largeWarehouse(config.databaseUrl, 'lgsp_bench_api', warehouseSize, config.adminUnitsDir, log);
+  const prefix = `lgsp-bench-api-${process.pid}`;
+  const api = await startProcess(['src/cli/main.ts', 'serve'], /API listening on/, {
+    DATABASE_URL: warehouse.url, REDIS_URL: config.redisUrl, LGSP_QUEUE_PREFIX: prefix, LGSP_API_PORT: '0', LGSP_API_RATE_LIMIT: '1000000', LOG_LEVEL: 'warn',
+  }).catch(async (error: unknown) => { await warehouse.db.destroy(); throw error; });
+  try {
+    const apiUrl = apiUrlOf(api);
+    const { key } = await createApiKey(warehouse.db, `bench ${process.pid}`, ['read']);
+    const units = (await sql<{ code: string }>`select code from admin_unit where level = 'commune' and valid_to is not null order by code`.execute(warehouse.db)).rows.map((r) => r.code);
+    const indicators = (await sql<{ code: string }>`select distinct indicator_code as code from observation where unit_id = (select min(unit_id) from observation)`.execute(warehouse.db)).rows.map((r) => r.code);
+    const queries = observationQueries(units, indicators, requests);
+    const timings = { series: [] as number[], month: [] as number[], nextPage: [] as number[] };
+    const get = async (path: string) => {
+      const t = performance.now();
+      const res = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      const body = (await res.json()) as { next?: string | null; items?: unknown[] };
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(body)}`);
+      return { ms: performance.now() - t, body };
+    };
+    for (const q of queries.slice(0, 50)) await get(q); // warm-up: connections, plans, caches
+    const concurrency = 4;
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < queries.length) {
+        const q = queries[next++] ?? '';
+        const first = await get(q);
+        (q.includes('unit=') ? timings.series : timings.month).push(first.ms);
+        if (!q.includes('unit=') && typeof first.body.next === 'string') {
+          timings.nextPage.push((await get(`${q}&cursor=${encodeURIComponent(first.body.next)}`)).ms);
+        }
+      }
+    }));
+    return {
+      observations: warehouse.observations,
+      all: percentiles([...timings.series, ...timings.month, ...timings.nextPage]),
+      series: percentiles(timings.series),
+      month: percentiles(timings.month),
+      nextPage: percentiles(timings.nextPage),
+      concurrency,
+    };
+  } finally {
+    await api.stop();
+    await sql`delete from api_key where name = ${`bench ${process.pid}`}`.execute(warehouse.db);
+    await warehouse.db.destroy();
+  }
+}
+
+const delivery = await measureDelivery();
+const queries = await measureQueries();
+const row = (name: string, l: Latency) => `| ${name} | ${l.count.toLocaleString('en')} | ${ms(l.p50)} | ${ms(l.p99)} | ${ms(l.max)} |`;
+const body = [
+  `Delivery: a sync of ${records.toLocaleString('en')} synthetic records (${delivery.events.toLocaleString('en')} change events, ${delivery.syncSeconds.toFixed(1)} s) runs in a`,
+  'sync worker process while the outbox relay, the webhook dispatcher and the API run in processes of their own.',
+  'Latency is from the commit of the event\'s outbox row (the NOTIFY PostgreSQL sends at commit) to its arrival at',
+  `a Redis Stream reader (XREAD), an SSE client of \`/v1/events/stream\` (unfiltered) and a webhook receiver subscribed`,
+  `to ${webhookIndicator} (${delivery.webhookEvents.toLocaleString('en')} events). Aim: p99 under 250 ms.`,
+  '',
+  '| delivery | events | p50 | p99 | max |',
+  '|---|---|---|---|---|',
+  row('Redis Stream', delivery.stream),
+  row('SSE', delivery.sse),
+  row('webhook', delivery.webhook),
+  '',
+  `Query: \`GET /v1/observations\` over HTTP on a warehouse of ${queries.observations.toLocaleString('en')} observations, ${requests.toLocaleString('en')} requests`,
+  `from ${queries.concurrency} concurrent clients: one commune's months of one indicator for a year, one month of an indicator across`,
+  'units (first page of 100), and the page after it by cursor. Aim: p99 under 20 ms.',
+  '',
+  '| query | requests | p50 | p99 | max |',
+  '|---|---|---|---|---|',
+  row('one unit, one year', queries.series),
+  row('one month, all units (page 1)', queries.month),
+  row('next page (cursor)', queries.nextPage),
+  row('all', queries.all),
+].join('\n');
+process.stdout.write(`${body}\n`);
+await writeBenchmarkSection('Events and API (`npm run bench:events`)', body);

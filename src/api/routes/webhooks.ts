@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.js';
+import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../events/webhooks/dead-letters.js';
+import { webhookEventTypes } from '../../events/webhooks/filter.js';
+import {
+  checkSubscriptionFilter, createWebhookSubscription, deleteWebhookSubscription, getWebhookSubscriptionSummary, listWebhookSubscriptions,
+  type WebhookSubscriptionSummary,
+} from '../../events/webhooks/subscriptions.js';
+import { ApiProblem, problemResponses } from '../problem.js';
+import type { ApiRoutes } from './index.js';
+
+const filterList = (what: string) => z.array(z.string().min(1).max(100)).max(200).describe(`${what}; empty or absent: all`);
+
+const subscriptionFields = {
+  id: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  eventTypes: z.array(z.string()),
+  indicators: z.array(z.string()),
+  units: z.array(z.string()),
+  createdAt: z.string(),
+  failedAttempts: z.number().int().describe('Failed delivery attempts so far (network errors, timeouts, non-2xx)'),
+  lastFailureAt: z.string().nullable(),
+  lastFailure: z.string().nullable(),
+  deadLetters: z.number().int().describe('Dead letters waiting for a redelivery'),
+};
+const subscriptionSchema = z.object(subscriptionFields).meta({ id: 'WebhookSubscription' });
+const createdSchema = z.object({
+  ...subscriptionFields,
+  secret: z.string().describe('The signing secret, shown this once: verify X-Lgsp-Signature (HMAC-SHA256 over "<t>.<body>") with it'),
+}).meta({ id: 'WebhookSubscriptionCreated' });
+const deadLetterSchema = z.object({
+  id: z.number().int(),
+  subscriptionId: z.string(),
+  streamEntryId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  subject: z.string(),
+  event: z.record(z.string(), z.unknown()).describe('The CloudEvent as it was sent'),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  failedAt: z.string(),
+  redeliveredAt: z.string().nullable(),
+}).meta({ id: 'WebhookDeadLetter' });
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+function subscriptionView(s: WebhookSubscriptionSummary) {
+  return {
+    id: s.id, url: s.url, description: s.description, eventTypes: [...s.eventTypes], indicators: [...s.indicators], units: [...s.units],
+    createdAt: s.createdAt.toISOString(), failedAttempts: s.failedAttempts, lastFailureAt: iso(s.lastFailureAt), lastFailure: s.lastFailure, deadLetters: s.deadLetters,
+  };
+}
+
+function deadLetterView(d: DeadLetter) {
+  return { ...d, event: { ...d.event }, failedAt: d.failedAt.toISOString(), redeliveredAt: iso(d.redeliveredAt) };
+}
+
+const notFound = (id: string) => new NotFoundError('Webhook subscription', id, 'GET /v1/webhooks lists the subscriptions.');
+
+/**
+ * Webhook subscriptions (operators): each receives the change events its filter wants as signed CloudEvents
+ * POSTs, in order, at least once (`npm run webhooks` delivers them); dead letters and their redelivery.
+ */
+export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
+  const security = [{ apiKey: [] }];
+  const tags = ['webhooks'];
+  const stream = { key: deps.config.events.stream, groupPrefix: deps.config.queue.prefix };
+
+  app.post('/v1/webhooks', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Subscribe a URL to change events; the response is the only time the signing secret is shown',
+      description: 'Events published from now on that match every non-empty filter are POSTed to `url` as structured CloudEvents '
+        + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `X-Lgsp-Event-Id`), signed in '
+        + '`X-Lgsp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the secret. A 2xx answer acknowledges; '
+        + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}.`,
+      body: z.object({
+        url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).max(2000),
+        description: z.string().max(500).optional(),
+        eventTypes: filterList('Event types').optional(),
+        indicators: filterList('Indicator codes').optional(),
+        units: filterList('Administrative unit codes (exact: a province does not include its communes)').optional(),
+      }),
+      response: { 201: createdSchema, ...problemResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const problems = await checkSubscriptionFilter(deps.db, request.body);
+    if (problems.length > 0) {
+      const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
+      throw new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    }
+    const created = await createWebhookSubscription(deps.db, deps.redis, stream, request.body);
+    const summary = await getWebhookSubscriptionSummary(deps.db, created.id);
+    if (!summary) throw notFound(created.id);
+    return reply.code(201).send({ ...subscriptionView(summary), secret: created.secret });
+  });
+
+  app.get('/v1/webhooks', {
+    config: { scope: 'operate' },
+    schema: { tags, security, summary: 'Every subscription (never its secret), with its failure counts', response: { 200: z.array(subscriptionSchema), ...problemResponses(401, 403) } },
+  }, async () => (await listWebhookSubscriptions(deps.db)).map(subscriptionView));
+
+  app.get('/v1/webhooks/dead-letters', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security, summary: 'Events given up on after their last attempt, newest first',
+      querystring: z.object({
+        subscription: z.string().optional().describe('Only this subscription\'s'),
+        status: z.enum(['pending', 'redelivered', 'all']).default('all').describe('pending: not yet redelivered'),
+        before: z.coerce.number().int().positive().optional().describe('The next page: the last id of this one'),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      response: { 200: z.array(deadLetterSchema), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const q = request.query;
+    if (q.subscription !== undefined && !(await getWebhookSubscriptionSummary(deps.db, q.subscription))) throw notFound(q.subscription);
+    const pending = q.status === 'all' ? undefined : q.status === 'pending';
+    return (await listDeadLetters(deps.db, { subscriptionId: q.subscription, pending, before: q.before, limit: q.limit })).map(deadLetterView);
+  });
+
+  app.post('/v1/webhooks/dead-letters/:id/redeliver', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Deliver a dead letter once, now; on success it is marked redelivered',
+      description: 'The same body and event id, signed afresh. A receiver that still fails answers 502 and the dead letter stays pending.',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      response: { 200: z.object({ delivered: z.literal(true), status: z.number().int(), ms: z.number(), deadLetter: deadLetterSchema }), ...problemResponses(400, 401, 403, 404, 502) },
+    },
+  }, async (request) => {
+    const outcome = await redeliverDeadLetter(deps.db, request.params.id, { timeoutMs: deps.config.webhooks.timeoutMs });
+    if (!outcome) throw new NotFoundError('Dead letter', String(request.params.id), 'GET /v1/webhooks/dead-letters lists them.');
+    const { deadLetter, result } = outcome;
+    if (!result.ok || result.status === null) {
+      throw new ApiProblem(502, 'WEBHOOK_DELIVERY_FAILED', `The receiver did not accept the event: ${result.error ?? 'failed'}. The dead letter stays pending (${deadLetter.attempts} attempts now); fix the receiver and redeliver again.`);
+    }
+    return { delivered: true as const, status: result.status, ms: result.ms, deadLetter: deadLetterView(deadLetter) };
+  });
+
+  app.get('/v1/webhooks/:id', {
+    config: { scope: 'operate' },
+    schema: { tags, security, summary: 'One subscription (never its secret)', params: z.object({ id: z.string() }), response: { 200: subscriptionSchema, ...problemResponses(401, 403, 404) } },
+  }, async (request) => {
+    const found = await getWebhookSubscriptionSummary(deps.db, request.params.id);
+    if (!found) throw notFound(request.params.id);
+    return subscriptionView(found);
+  });
+
+  app.delete('/v1/webhooks/:id', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security, summary: 'Unsubscribe: no further deliveries (one under way may finish); its dead letters go with it',
+      params: z.object({ id: z.string() }), response: { 204: z.null(), ...problemResponses(401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    if (!(await deleteWebhookSubscription(deps.db, request.params.id))) throw notFound(request.params.id);
+    return reply.code(204).send(null);
+  });
+};
+

@@ -1,0 +1,66 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export const signatureHeader = 'x-lgsp-signature';
+/** The header carrying the CloudEvent id (stable across redeliveries: receivers drop duplicates by it). */
+export const eventIdHeader = 'x-lgsp-event-id';
+
+/** How far a signature's timestamp may be from the receiver's clock, by default (5 minutes). */
+export const defaultToleranceSeconds = 300;
+
+/** A new signing secret: 256 random bits. The HMAC key is the whole string, as UTF-8. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+function hmacHex(secret: string, timestamp: number, body: string | Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+}
+
+/** The signature header's value for `body` sent at `now`. The timestamp is signed with the body, so it cannot be changed alone. */
+export function signWebhook(secret: string, body: string | Buffer, now: Date = new Date()): string {
+  const t = Math.floor(now.getTime() / 1000);
+  return `t=${t},v1=${hmacHex(secret, t, body)}`;
+}
+
+export type SignatureProblem = 'malformed' | 'timestamp_out_of_tolerance' | 'signature_mismatch';
+
+export interface VerifyOptions {
+  /** How far the timestamp may be from `now`, either way; older deliveries are refused as replays. Default 300. */
+  readonly toleranceSeconds?: number;
+  /** The receiver's clock; default the current time. */
+  readonly now?: Date;
+}
+
+/**
+ * Why a delivery's signature does not hold, or null when it does. `body` must be the raw request body, byte for
+ * byte, before any JSON parsing. Several `v1=` values are accepted (any one matching is enough).
+ */
+export function webhookSignatureProblem(secret: string, header: string | undefined, body: string | Buffer, options: VerifyOptions = {}): SignatureProblem | null {
+  if (header === undefined) return 'malformed';
+  let timestamp: number | null = null;
+  const signatures: Buffer[] = [];
+  for (const part of header.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === 't' && /^\d{1,15}$/.test(value)) timestamp = Number(value);
+    else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(Buffer.from(value, 'hex'));
+  }
+  if (timestamp === null || signatures.length === 0) return 'malformed';
+  const tolerance = options.toleranceSeconds ?? defaultToleranceSeconds;
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  if (Math.abs(now - timestamp) > tolerance) return 'timestamp_out_of_tolerance';
+  const expected = Buffer.from(hmacHex(secret, timestamp, body), 'hex');
+  return signatures.some((s) => timingSafeEqual(s, expected)) ? null : 'signature_mismatch';
+}
+
+/**
+ * Whether a webhook delivery is authentic and fresh: for receivers (and tests). Checks the HMAC-SHA256 over
+ * `"<t>.<body>"` in constant time and that `t` is within `toleranceSeconds` of `now` (replays of old deliveries
+ * fail). Within the tolerance a replay still verifies: drop duplicates by the `X-Lgsp-Event-Id`.
+ */
+export function verifyWebhookSignature(secret: string, header: string | undefined, body: string | Buffer, options: VerifyOptions = {}): boolean {
+  return webhookSignatureProblem(secret, header, body, options) === null;
+}

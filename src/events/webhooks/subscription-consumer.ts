@@ -1,0 +1,161 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import type { Db } from '../../warehouse/database.js';
+import { writeDeadLetter } from './dead-letters.js';
+import { deliverWithRetry, type DeliveryOptions } from './delivery.js';
+import { eventKeyOf, matchesFilter } from './filter.js';
+import { ackEntries, ensureGroup, isMissingGroup, readGroup, type StreamEntry, type WebhookStream } from './stream-groups.js';
+import { recordAttemptFailure, type WebhookSubscription } from './subscriptions.js';
+
+export interface ConsumerContext {
+  readonly db: Db;
+  /** A shared connection for the non-blocking commands (pending reads, acknowledgements, groups). */
+  readonly redis: Redis;
+  /** Each consumer opens its own connection for its blocking reads. */
+  readonly redisUrl: string;
+  readonly stream: WebhookStream;
+  readonly delivery: DeliveryOptions;
+  readonly logger: Logger;
+  /** How long a read waits for new entries before asking again (a stop does not wait for it). Default 5000. */
+  readonly blockMs?: number;
+  /** Entries per read. Default 100. */
+  readonly batchSize?: number;
+}
+
+/** What went wrong, for a log line: no stack for the expected failures. */
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Serves one subscription: reads its consumer group and delivers each wanted event in stream order, one at a
+ * time, retrying until delivered or dead-lettered, and only then acknowledges it (at least once, in order). It
+ * starts with its pending entries (read before, not acknowledged: after a crash, a takeover or a failed round)
+ * and after any error goes back to them, so no entry is ever passed over. Runs beside the other subscriptions'
+ * consumers, each with its own connection: a slow receiver holds up only its own subscription.
+ */
+export class SubscriptionConsumer {
+  private readonly stopping = new AbortController();
+  private readonly reader: Redis;
+  private done: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(private subscription: WebhookSubscription, private readonly ctx: ConsumerContext) {
+    this.log = ctx.logger.child({ subscription: subscription.id });
+    // A read cut by a lost connection must fail, not be sent again: entries its lost reply carried are pending,
+    // and the next round reads those first.
+    this.reader = new Redis(ctx.redisUrl, { autoResendUnfulfilledCommands: false, connectionName: `lgsp-webhook-${subscription.id}` });
+    this.reader.on('error', (error: Error) => { this.log.debug({ err: error.message }, 'webhook reader connection error'); });
+  }
+
+  get id(): string {
+    return this.subscription.id;
+  }
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  /** A changed subscription (URL, filter, secret): used from the next event on. */
+  update(subscription: WebhookSubscription): void {
+    this.subscription = subscription;
+  }
+
+  /**
+   * Stops: a wait for new entries or between attempts ends at once; an attempt under way is let finish (and
+   * acknowledged if it succeeded), so a stop rarely causes a duplicate. What is not acknowledged stays pending.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.reader.disconnect();
+    await this.done;
+  }
+
+  private stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const { redis, stream } = this.ctx;
+    let pending = true;
+    let groupReady = false;
+    while (!this.stopped()) {
+      try {
+        if (!groupReady) {
+          if (await ensureGroup(redis, stream, this.subscription.id, this.subscription.streamStartId)) {
+            this.log.warn({ startId: this.subscription.streamStartId }, 'webhook consumer group was missing: created at the subscription start');
+          }
+          groupReady = true;
+        }
+        const count = this.ctx.batchSize ?? 100;
+        const entries = pending
+          ? await readGroup(redis, stream, this.subscription.id, { pending: true, count, blockMs: 0 })
+          : await readGroup(this.reader, stream, this.subscription.id, { pending: false, count, blockMs: this.ctx.blockMs ?? 5_000 });
+        if (pending && entries.length === 0) {
+          pending = false;
+          continue;
+        }
+        await this.handleBatch(entries);
+      } catch (error) {
+        if (this.stopped()) break;
+        pending = true;
+        if (isMissingGroup(error)) groupReady = false;
+        this.log.warn({ err: reason(error) }, 'webhook consumer failed; resuming from its pending entries in a second');
+        await sleep(1_000, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Handles entries in order; those not wanted are acknowledged together at the end. */
+  private async handleBatch(entries: readonly StreamEntry[]): Promise<void> {
+    const unwanted: string[] = [];
+    try {
+      for (const entry of entries) {
+        if (this.stopped()) return;
+        if (await this.handle(entry)) await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, [entry.entryId]);
+        else unwanted.push(entry.entryId);
+      }
+    } finally {
+      await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, unwanted).catch(() => undefined);
+    }
+  }
+
+  /** Delivers an entry if the subscription wants it (true), or says it is not wanted (false). Throws to leave it pending. */
+  private async handle(entry: StreamEntry): Promise<boolean> {
+    const body = entry.fields?.event;
+    if (entry.fields === null || body === undefined) {
+      this.log.warn({ entryId: entry.entryId }, 'a pending stream entry is gone (trimmed from the stream): skipped');
+      return false;
+    }
+    let parsed: { id?: unknown; type?: unknown; subject?: unknown; data?: unknown } = {};
+    try {
+      parsed = JSON.parse(body) as typeof parsed;
+    } catch {
+      this.log.warn({ entryId: entry.entryId }, 'a stream entry holds no JSON CloudEvent: delivered as is, filtered by its fields');
+    }
+    const type = entry.fields.type ?? (typeof parsed.type === 'string' ? parsed.type : '');
+    const eventId = entry.fields.id ?? (typeof parsed.id === 'string' ? parsed.id : entry.entryId);
+    const subject = entry.fields.subject ?? (typeof parsed.subject === 'string' ? parsed.subject : '');
+    const subscription = this.subscription;
+    if (!matchesFilter(subscription, eventKeyOf({ type, data: parsed.data }))) return false;
+
+    const outcome = await deliverWithRetry(subscription, { eventId, body }, this.ctx.delivery, {
+      signal: this.stopping.signal,
+      onAttemptFailed: async (attempt, result) => {
+        this.log.warn({ eventId, attempt, of: this.ctx.delivery.maxAttempts, status: result.status, err: result.error, ms: result.ms }, 'webhook delivery attempt failed');
+        await recordAttemptFailure(this.ctx.db, subscription.id, result.error ?? 'failed').catch((error: unknown) => {
+          this.log.warn({ err: reason(error) }, 'could not count the failed attempt');
+        });
+      },
+    });
+    if (outcome.delivered) {
+      this.log.debug({ eventId, entryId: entry.entryId, attempts: outcome.attempts, status: outcome.last.status, ms: outcome.last.ms }, 'webhook delivered');
+      return true;
+    }
+    await writeDeadLetter(this.ctx.db, {
+      subscriptionId: subscription.id, streamEntryId: entry.entryId, eventId, eventType: type, subject, body,
+      attempts: outcome.attempts, lastStatus: outcome.last.status, lastError: outcome.last.error,
+    });
+    this.log.error({ eventId, entryId: entry.entryId, attempts: outcome.attempts, status: outcome.last.status, err: outcome.last.error }, 'webhook delivery given up: dead letter written, moving on');
+    return true;
+  }
+}

@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventTailConnectionName, heartbeatMs } from '../src/api/routes/events-stream.js';
+import { toCloudEvent, type CloudEvent } from '../src/events/cloud-event.js';
+import { observationChangedEvent, observationRemovedEvent } from '../src/events/outbox-events.js';
+import { EventStreamHub, type EventSink } from '../src/events/event-stream-hub.js';
+import { appendToStream } from '../src/events/redis-stream.js';
+import { noFilter } from '../src/events/stream-events.js';
+import { compareStreamIds, normaliseStreamId } from '../src/events/stream-ids.js';
+import { syncCompletedEvent } from '../src/warehouse/sync-runs.js';
+import { openSse, type SseConnection } from './support/sse-client.js';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+let seq = 0;
+
+/** A CloudEvent as the relay publishes it: an observation change of `indicator` in `unit`, or a sync event. */
+function cloudEvent(type: string, indicator: string | null, unit: string | null): CloudEvent {
+  seq += 1;
+  const data = indicator === null
+    ? { runId: seq, connectionId: 'dvc-portal-91', mode: 'incremental', status: 'succeeded' }
+    : { indicator, unit: { id: Number(unit), code: unit, name: `unit ${unit ?? ''}`, level: 'province' }, period: '2025-08', change: 'update', value: String(seq) };
+  const subject = indicator === null ? `sync/dvc-portal-91/${seq}` : `${indicator}/${unit ?? ''}/2025-08`;
+  return toCloudEvent({ id: `revision-${seq}`, seq, type, subject, time: new Date().toISOString(), data }, 'urn:lgsp-connect:test');
+}
+
+describe('GET /v1/events/stream: Server-Sent Events of the change stream', () => {
+  let api: TestApi;
+  let baseUrl: string;
+  const stream = `lgsp-test-events:${randomBytes(4).toString('hex')}`;
+  const open: SseConnection[] = [];
+
+  beforeAll(async () => {
+    api = await startTestApi({ LGSP_EVENTS_STREAM: stream });
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = api.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await api.deps.redis.del(stream);
+    await api.close();
+  });
+
+  const append = async (...events: CloudEvent[]) => {
+    await appendToStream(api.deps.redis, { key: stream, maxLength: 100_000 }, events);
+  };
+  /** The stream's entries as [entry id, CloudEvent], in order. */
+  const entries = async (): Promise<[string, CloudEvent][]> =>
+    (await api.deps.redis.xrange(stream, '-', '+')).map(([id, fields]) => [id, JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null') as CloudEvent]);
+  /** Opens a stream as `read` and waits until the server has registered it (its first comment). */
+  const subscribe = async (query = '', headers: Record<string, string> = {}) => {
+    const c = await openSse(`${baseUrl}/v1/events/stream${query}`, { authorization: `Bearer ${api.keys.read}`, ...headers });
+    open.push(c);
+    expect(c.status).toBe(200);
+    await c.waitForComment((comment) => comment === 'connected');
+    return c;
+  };
+
+  it('401 without a key, 400 for a Last-Event-ID that is no entry id', async () => {
+    const missing = await api.request({ method: 'GET', url: '/v1/events/stream', as: null });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ code: 'API_KEY_MISSING' });
+    const bad = await api.request({ method: 'GET', url: '/v1/events/stream', headers: { 'last-event-id': 'yesterday' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'Last-Event-ID' }] });
+    const badQuery = await api.request({ method: 'GET', url: '/v1/events/stream?lastEventId=12-x' });
+    expect(badQuery.statusCode).toBe(400);
+  });
+
+  it('stream ids normalise and order exactly', () => {
+    expect(normaliseStreamId('1718000000000')).toBe('1718000000000-0');
+    expect(normaliseStreamId('0')).toBe('0-0');
+    expect(normaliseStreamId('007-01')).toBe('7-1');
+    expect(normaliseStreamId('1-2-3')).toBeNull();
+    expect(compareStreamIds('9-0', '10-0')).toBeLessThan(0);
+    expect(compareStreamIds('10-2', '10-10')).toBeLessThan(0);
+    expect(compareStreamIds('18446744073709551615-1', '18446744073709551615-0')).toBeGreaterThan(0);
+    expect(compareStreamIds('5-5', '5-5')).toBe(0);
+  });
+
+  it('delivers the events from now on, each with the entry id, its type and the CloudEvent; filters by type, indicator and unit', async () => {
+    await append(cloudEvent(observationChangedEvent, 'OLD_EVENT', '91')); // before anyone subscribes: not delivered
+    const all = await subscribe();
+    expect(all.headers.get('content-type')).toContain('text/event-stream');
+    expect(all.headers.get('cache-control')).toContain('no-cache');
+    expect(all.fields.retry).toBe('1000');
+    const filtered = await subscribe(`?type=${observationChangedEvent}&indicator=DVC_A,DVC_B&unit=91&unit=40`);
+    const syncOnly = await subscribe(`?type=${syncCompletedEvent}`);
+    const byUnit = await subscribe('?unit=40');
+
+    const sent = [
+      cloudEvent(observationChangedEvent, 'DVC_A', '91'), // filtered ✓
+      cloudEvent(observationChangedEvent, 'DVC_C', '91'), // indicator not wanted
+      cloudEvent(observationRemovedEvent, 'DVC_A', '91'), // type not wanted
+      cloudEvent(syncCompletedEvent, null, null), // no indicator
+      cloudEvent(observationChangedEvent, 'DVC_B', '40'), // filtered ✓
+      cloudEvent(observationChangedEvent, 'DVC_B', '01'), // unit not wanted
+    ];
+    await append(...sent);
+    const stored = (await entries()).slice(1);
+
+    const received = await all.waitForMessages(6);
+    expect(received.map((m) => m.id)).toEqual(stored.map(([id]) => id));
+    expect(received.map((m) => m.event)).toEqual(sent.map((e) => e.type));
+    expect(received.map((m) => JSON.parse(m.data) as CloudEvent)).toEqual(sent);
+
+    const matching = await filtered.waitForMessages(2);
+    expect(matching.map((m) => (JSON.parse(m.data) as CloudEvent).id)).toEqual([sent[0]?.id, sent[4]?.id]);
+    expect(matching.map((m) => m.id)).toEqual([stored[0]?.[0], stored[4]?.[0]]);
+    expect((await syncOnly.waitForMessages(1)).map((m) => m.event)).toEqual([syncCompletedEvent]);
+    expect((await byUnit.waitForMessages(1)).map((m) => (JSON.parse(m.data) as CloudEvent).id)).toEqual([sent[4]?.id]);
+
+    // One more event that only `all` wants: the filtered streams stay at their counts.
+    await append(cloudEvent(observationChangedEvent, 'DVC_Z', '77'));
+    await all.waitForMessages(7);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(filtered.messages).toHaveLength(2);
+    expect(syncOnly.messages).toHaveLength(1);
+    expect(byUnit.messages).toHaveLength(1);
+    for (const c of [all, filtered, syncOnly, byUnit]) c.close();
+  });
+
+  it('resumes after a disconnect from Last-Event-ID with no gap and no duplicate, while events keep coming', async () => {
+    const first = await subscribe(`?type=${observationChangedEvent}`);
+    const wanted = (e: CloudEvent) => e.type === observationChangedEvent;
+    // A producer appending steadily through the disconnect and the catch-up.
+    const producing = { on: true };
+    const producer = (async () => {
+      let i = 0;
+      while (producing.on) {
+        i += 1;
+        await append(cloudEvent(i % 3 === 0 ? observationRemovedEvent : observationChangedEvent, `IND_${i % 5}`, '91'), cloudEvent(observationChangedEvent, 'IND_X', '40'));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await first.waitForMessages(20);
+    first.close();
+    await first.ended;
+    const before = [...first.messages];
+    await new Promise((resolve) => setTimeout(resolve, 150)); // events pile up meanwhile
+    const last = before[before.length - 1];
+    if (last?.id === undefined) throw new Error('no id');
+    const second = await subscribe(`?type=${observationChangedEvent}`, { 'last-event-id': last.id });
+    await second.waitForMessages(200, 15_000);
+    producing.on = false;
+    await producer;
+    const stored = (await entries()).filter(([, e]) => wanted(e));
+    const startAt = stored.findIndex(([id]) => id === before[0]?.id);
+    const expected = stored.slice(startAt);
+    await second.waitForMessages(expected.length - before.length, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const ids = [...before, ...second.messages].map((m) => m.id);
+    expect(ids).toEqual(expected.map(([id]) => id)); // every wanted entry once, in order: no gap, no duplicate
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(second.messages.map((m) => (JSON.parse(m.data) as CloudEvent).id)).toEqual(expected.slice(before.length).map(([, e]) => e.id));
+    second.close();
+  });
+
+  it('takes the position from the lastEventId query parameter as well; 0 replays the whole stream', async () => {
+    const stored = await entries();
+    const from = stored[stored.length - 4]?.[0];
+    if (from === undefined) throw new Error('stream too short');
+    const resumed = await subscribe(`?lastEventId=${from}`);
+    expect((await resumed.waitForMessages(3)).map((m) => m.id)).toEqual(stored.slice(-3).map(([id]) => id));
+    const replay = await subscribe('?lastEventId=0&unit=77');
+    expect((await replay.waitForMessages(1)).map((m) => m.data)).toEqual([JSON.stringify(stored.find(([, e]) => (e.data.unit as { code?: string } | undefined)?.code === '77')?.[1])]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(replay.messages).toHaveLength(1);
+    resumed.close();
+    replay.close();
+  });
+
+  it('serves many clients from one blocked Redis connection, and stops it when they leave', async () => {
+    const tailName = eventTailConnectionName(stream);
+    const tailClients = async () =>
+      (await api.deps.redis.client('LIST') as string).split('\n').filter((line) => line.includes(` name=${tailName} `));
+    const clients = await Promise.all(Array.from({ length: 25 }, () => subscribe()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const tails = await tailClients();
+    expect(tails).toHaveLength(1);
+    expect(tails[0]).toMatch(/ flags=b /); // blocked in XREAD
+
+    const event = cloudEvent(observationChangedEvent, 'FANOUT', '91');
+    const sentAt = performance.now();
+    await append(event);
+    const arrivals = await Promise.all(clients.map(async (c) => (await c.waitForMessages(1))[0]));
+    for (const m of arrivals) expect(JSON.parse(m?.data ?? '{}')).toEqual(event);
+    const worst = Math.max(...arrivals.map((m) => (m?.receivedAt ?? Infinity) - sentAt));
+    expect(worst).toBeLessThan(250);
+
+    for (const c of clients) c.close();
+    // The tail notices at its next read (it blocks 5 s at most) and stops: the connection is no longer blocked.
+    const deadline = Date.now() + 8_000;
+    while (Date.now() < deadline) {
+      const now = await tailClients();
+      if (now.every((line) => !/ flags=b /.test(line))) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await tailClients()).every((line) => !/ flags=b /.test(line))).toBe(true);
+    // A new subscriber starts it again, from now.
+    const again = await subscribe();
+    const next = cloudEvent(observationChangedEvent, 'AGAIN', '91');
+    await append(next);
+    expect((await again.waitForMessages(1)).map((m) => JSON.parse(m.data) as CloudEvent)).toEqual([next]);
+    again.close();
+  });
+
+  it('delivers with low latency: commit to delivery p99 under 250 ms', async () => {
+    const c = await subscribe('?indicator=LATENCY');
+    const sentAt: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      sentAt.push(performance.now());
+      await append(cloudEvent(observationChangedEvent, 'LATENCY', '91'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const messages = await c.waitForMessages(60);
+    const latencies = messages.map((m, i) => m.receivedAt - (sentAt[i] ?? 0)).sort((a, b) => a - b);
+    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1] ?? Infinity;
+    expect(p99).toBeLessThan(250);
+    c.close();
+  });
+
+  it(`sends a keep-alive comment every ${heartbeatMs / 1000} s`, async () => {
+    const c = await subscribe('?type=nothing.ever');
+    await c.waitForComment((comment) => comment === 'keep-alive', heartbeatMs + 3_000);
+    expect(c.messages).toHaveLength(0);
+    c.close();
+  }, heartbeatMs + 10_000);
+
+  it('is described in the OpenAPI document as text/event-stream', async () => {
+    const res = await api.request({ method: 'GET', url: '/openapi.json', as: null });
+    const document = res.json<OpenAPIV3_1.Document>();
+    await SwaggerParser.validate(structuredClone(document) as never);
+    const operation = document.paths?.['/v1/events/stream']?.get;
+    expect(operation?.summary).toContain('Server-Sent Events');
+    expect(operation?.description).toContain('Last-Event-ID');
+    expect(Object.keys((operation?.responses['200'] as OpenAPIV3_1.ResponseObject | undefined)?.content ?? {})).toEqual(['text/event-stream']);
+    expect(operation?.parameters?.map((p) => (p as OpenAPIV3_1.ParameterObject).name)).toEqual(expect.arrayContaining(['type', 'indicator', 'unit', 'lastEventId', 'last-event-id']));
+  });
+});
+
+describe('the hub: backpressure and bounded buffers', () => {
+  let api: TestApi;
+  const stream = `lgsp-test-events:${randomBytes(4).toString('hex')}`;
+  beforeAll(async () => { api = await startTestApi({ LGSP_EVENTS_STREAM: stream }); });
+  afterAll(async () => {
+    await api.deps.redis.del(stream);
+    await api.close();
+  });
+  const append = (n: number, indicator: string) =>
+    appendToStream(api.deps.redis, { key: stream, maxLength: 100_000 }, Array.from({ length: n }, () => cloudEvent(observationChangedEvent, indicator, '91')));
+  const hubOf = () => new EventStreamHub({ key: stream, redis: api.deps.redis, openBlockingConnection: () => api.deps.redis.duplicate(), logger: api.deps.logger, blockMs: 500, pageSize: 3, maxPendingEntries: 5, maxBufferedBytes: 1_000 });
+  const idsIn = (chunks: readonly string[]) => chunks.join('').split('\n').filter((line) => line.startsWith('id: ')).map((line) => line.slice(4));
+
+  it('a client catching up slowly misses nothing and repeats nothing, though the live entries it held overflowed', async () => {
+    await append(1, 'BEFORE');
+    const start = (await api.deps.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+    await append(10, 'BACKLOG');
+    const written: string[] = [];
+    const gate: { open: boolean; release: () => void } = { open: false, release: () => undefined };
+    const sink: EventSink = {
+      write: (chunk) => { written.push(chunk); return gate.open; },
+      drain: () => new Promise<void>((resolve) => { gate.release = resolve; }),
+      buffered: 0,
+      end: () => undefined,
+    };
+    const hub = hubOf();
+    try {
+      await hub.subscribe({ after: start, filter: noFilter, sink });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the first page is written; the catch-up waits for drain
+      expect(idsIn(written)).toHaveLength(3);
+      await append(20, 'LIVE'); // the tail holds these for the subscriber: more than 5, so it drops them
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      gate.open = true;
+      gate.release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await append(1, 'AFTER');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const expected = (await api.deps.redis.xrange(stream, `(${start}`, '+')).map(([id]) => id);
+      expect(expected).toHaveLength(31);
+      expect(idsIn(written)).toEqual(expected);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('disconnects a client that falls too far behind (it resumes with Last-Event-ID)', async () => {
+    const state = { ended: false };
+    const sink: EventSink = { write: () => true, drain: () => Promise.resolve(), buffered: 5_000, end: () => { state.ended = true; } };
+    const hub = hubOf();
+    try {
+      const subscription = await hub.subscribe({ after: null, filter: noFilter, sink });
+      expect(hub.subscriberCount).toBe(1);
+      await append(1, 'SLOW');
+      const deadline = Date.now() + 3_000;
+      while (!state.ended && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(state.ended).toBe(true);
+      expect(subscription.isClosed()).toBe(true);
+      expect(hub.subscriberCount).toBe(0);
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe('closing the API with streams open', () => {
+  it('ends every open stream and closes at once', async () => {
+    const stream = `lgsp-test-events:${randomBytes(4).toString('hex')}`;
+    const api = await startTestApi({ LGSP_EVENTS_STREAM: stream });
+    try {
+      await api.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = api.app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const clients = await Promise.all([0, 1, 2].map(async () => {
+        const c = await openSse(`http://127.0.0.1:${address.port}/v1/events/stream`, { 'x-api-key': api.keys.read });
+        await c.waitForComment((comment) => comment === 'connected');
+        return c;
+      }));
+      const started = performance.now();
+      await api.app.close();
+      expect(performance.now() - started).toBeLessThan(2_000);
+      await Promise.all(clients.map((c) => c.ended));
+      const tailName = eventTailConnectionName(stream);
+      expect((await api.deps.redis.client('LIST') as string).split('\n').some((line) => line.includes(` name=${tailName} `))).toBe(false);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyWebhookSignature, webhookSignatureProblem } from '../../src/events/webhooks/signature.js';
+
+/** A delivery the receiver accepted as authentic (whatever it then answered). */
+export interface ReceivedDelivery {
+  readonly eventId: string;
+  readonly subscriptionId: string;
+  readonly body: string;
+  readonly signature: string;
+  readonly contentType: string;
+  /** performance.now() at arrival. */
+  readonly at: number;
+  /** How many times this event id has arrived, this one included. */
+  readonly attempt: number;
+}
+
+/** A webhook receiver as a subscriber would write one: raw body, signature verified before anything else. */
+export interface WebhookReceiver {
+  readonly url: string;
+  /** Verified deliveries, in arrival order (failed attempts included). */
+  readonly received: ReceivedDelivery[];
+  /** Requests refused for their signature, with the reason. */
+  readonly rejected: string[];
+  /** The subscription's secret: set once the subscription is created. */
+  secret: string;
+  /** The answer: an HTTP status, or 'hang' (never answers). Default 200. */
+  respond: (delivery: ReceivedDelivery) => number | 'hang';
+  /** Event ids delivered with a 2xx answer, in order. */
+  acceptedIds(): string[];
+  /** POSTs to the receiver itself (a forged or replayed request); resolves with its status. */
+  post(body: string, headers: Record<string, string>): Promise<number>;
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
+    request.on('error', reject);
+  });
+}
+
+const header = (request: IncomingMessage, name: string) => {
+  const v = request.headers[name];
+  return typeof v === 'string' ? v : '';
+};
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const accepted: string[] = [];
+  const seen = new Map<string, number>();
+  const receiver: WebhookReceiver = {
+    url: '',
+    received: [],
+    rejected: [],
+    secret: '',
+    respond: () => 200,
+    acceptedIds: () => [...accepted],
+    post: async (body, headers) => (await fetch(receiver.url, { method: 'POST', body, headers })).status,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    },
+  };
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const body = await readBody(request);
+    const signature = header(request, 'x-lgsp-signature');
+    if (!verifyWebhookSignature(receiver.secret, signature, body, { toleranceSeconds: 300 })) {
+      receiver.rejected.push(webhookSignatureProblem(receiver.secret, signature, body, { toleranceSeconds: 300 }) ?? 'unknown');
+      response.writeHead(401).end('bad signature');
+      return;
+    }
+    const eventId = header(request, 'x-lgsp-event-id');
+    const attempt = (seen.get(eventId) ?? 0) + 1;
+    seen.set(eventId, attempt);
+    const delivery: ReceivedDelivery = {
+      eventId, subscriptionId: header(request, 'x-lgsp-subscription-id'), body, signature, contentType: header(request, 'content-type'), at: performance.now(), attempt,
+    };
+    receiver.received.push(delivery);
+    const answer = receiver.respond(delivery);
+    if (answer === 'hang') return;
+    if (answer >= 200 && answer < 300) accepted.push(eventId);
+    response.writeHead(answer).end(answer >= 400 ? 'receiver failure' : 'ok');
+  };
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => { resolve(); }));
+  (receiver as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/lgsp`;
+  return receiver;
+}

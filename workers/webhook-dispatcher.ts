@@ -1,0 +1,13 @@
+// The webhook dispatcher: delivers the change events of the Redis Stream (LGSP_EVENTS_STREAM) to the webhook
+// subscriptions, each in stream order, at least once, signed; retries with backoff, then dead letters. One
+// dispatcher delivers at a time (an advisory lock); more instances stand by and take over when it ends.
+import { startWebhookDispatcher } from '../src/events/webhooks/run-dispatcher.js';
+import { runProcess } from '../src/process/main.js';
+
+await runProcess('webhook-dispatcher', (ctx) =>
+  startWebhookDispatcher(ctx, {
+    // Without its connection the dispatcher no longer holds the lock and a standby may already deliver: exit at
+    // once, and let the supervisor restart it; unacknowledged events are delivered again with the same ids.
+    onLockLost: () => process.exit(69),
+  }),
+);
