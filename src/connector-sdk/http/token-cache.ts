@@ -35,9 +35,15 @@ export class TokenCache {
   token(signal?: AbortSignal): Promise<string> {
     const cached = this.current;
     if (cached !== undefined && this.clock() < cached.renewAtMs) return Promise.resolve(cached.value);
-    this.pending ??= this.refresh().finally(() => {
-      this.pending = undefined;
-    });
+    if (this.pending === undefined) {
+      const pending = this.refresh().finally(() => {
+        this.pending = undefined;
+      });
+      // Every waiter may have stopped waiting (aborted) before the fetch fails: its failure then has no one to
+      // reach, and must not surface as an unhandled rejection that ends the worker.
+      pending.catch(() => undefined);
+      this.pending = pending;
+    }
     return raceAbort(this.pending, signal);
   }
 
