@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { sql } from 'kysely';
 import { parsePeriod } from '../../src/periods/period.js';
 import { ensurePeriods } from '../../src/periods/store.js';
 import { loadReferenceData } from '../../src/reference/load-reference.js';
 import { createDb, type Db } from '../../src/warehouse/database.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import { adminQuery } from './bench-database.js';
 
 /** The summed, source-fed indicators a large warehouse is filled with. */
 const indicators = [
@@ -23,18 +23,6 @@ function monthsFrom(first: string, last: string): string[] {
     if (code === last) return months;
     m += 1;
     if (m > 12) [y, m] = [y + 1, 1];
-  }
-}
-
-async function adminQuery(baseUrl: string, statement: string): Promise<void> {
-  const admin = new URL(baseUrl);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
   }
 }
 

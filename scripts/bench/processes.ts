@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { projectRoot } from '../../src/config/project-root.js';
 
 export interface BenchProcess {
+  /** The entry point it runs and its arguments. */
+  readonly args: readonly string[];
   readonly child: ChildProcess;
   /** Everything it wrote so far (stdout and stderr). */
   output(): string;
@@ -23,6 +25,7 @@ export async function startProcess(args: readonly string[], ready: RegExp, env: 
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
+    args,
     child,
     output: () => out,
     stop: () => new Promise<void>((resolve) => {

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasScope, touchApiKey, verifyApiKey, type ApiKeyIdentity } from '../warehouse/api-keys.js';
+import { hasScope, type ApiKeyIdentity } from '../warehouse/api-keys.js';
 import type { Db } from '../warehouse/database.js';
 import type { ApiScope } from '../warehouse/schema.js';
+import { VerifiedKeyCache } from './key-cache.js';
 import { ApiProblem, problem } from './problem.js';
 
 declare module 'fastify' {
@@ -13,6 +14,10 @@ declare module 'fastify' {
      * the browser prompts, and the API key is typed as the password (any user name).
      */
     browserLogin?: boolean;
+  }
+  interface FastifyInstance {
+    /** The keys verified lately; cleared when a key is revoked here. */
+    apiKeys: VerifiedKeyCache;
   }
   interface FastifyRequest {
     /** The verified key of the request, once the auth hook ran on a scoped route. */
@@ -58,10 +63,12 @@ function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ApiProble
  * the route's scope (operate includes read, admin everything). Runs at the root, so every plugin's routes are covered.
  */
 export function registerAuth(app: FastifyInstance, db: Db): void {
+  const keys = new VerifiedKeyCache(db, 5_000);
+  app.decorate('apiKeys', keys);
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request, reply) => {
     try {
-      await authenticate(request, db);
+      await authenticate(request, keys);
     } catch (error) {
       if (error instanceof ApiProblem) return refuse(request, reply, error);
       throw error;
@@ -70,18 +77,18 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
 }
 
 /** The route's key check: returns when the route is public or the key may use it, throws the refusal otherwise. */
-async function authenticate(request: FastifyRequest, db: Db): Promise<void> {
+async function authenticate(request: FastifyRequest, keys: VerifiedKeyCache): Promise<void> {
   const scope = request.routeOptions.config.scope;
   if (scope === undefined) return;
   const presented = presentedKey(request);
   if (presented === null) {
     throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
   }
-  const key = await verifyApiKey(db, presented);
+  const key = await keys.verify(presented);
   if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
   request.apiKey = key;
   if (!hasScope(key.scopes, scope)) {
     throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
   }
-  void touchApiKey(db, key.id).catch((error: unknown) => { request.log.warn({ err: (error as Error).message }, 'could not record the key use'); });
+  keys.touch(key.id, (error) => { request.log.warn({ err: error.message }, 'could not record the key use'); });
 }

@@ -51,6 +51,7 @@ export const apiKeyRoutes: ApiRoutes = async (app, { deps }) => {
     schema: { tags: ['keys'], summary: 'Revoke a key at once', security, params: z.object({ id: z.string() }), response: { 204: z.null(), ...problemResponses(401, 403, 404) } },
   }, async (request, reply) => {
     if (!(await revokeApiKey(deps.db, request.params.id))) throw new NotFoundError('Active API key', request.params.id, 'GET /v1/apikeys lists the keys.');
+    app.apiKeys.clear();
     return reply.code(204).send(null);
   });
 };

@@ -15,7 +15,8 @@ export function registerServeCommand(program: Command): void {
       const { startApi } = await import('../../api/start.js');
       await runProcess('api', async (ctx) => {
         const api = await startApi(ctx);
-        ctx.logger.info({ url: api.url }, `API listening on ${api.url} (docs: ${api.url}/docs)`);
+        // On stdout whatever the log level: the command's result, for people and for scripts that start it.
+        process.stdout.write(`API listening on ${api.url} (docs: ${api.url}/docs)\n`);
         return api;
       });
     });

@@ -1,0 +1,38 @@
+import { touchApiKey, verifyApiKey, type ApiKeyIdentity } from '../warehouse/api-keys.js';
+import type { Db } from '../warehouse/database.js';
+
+const maxEntries = 10_000;
+const touchEveryMs = 60_000;
+
+/**
+ * Verified keys, remembered for a few seconds so a busy client costs no database round trip per request. A key
+ * revoked through another API process stops working within `ttlMs`; through this one, at once (`clear`).
+ */
+export class VerifiedKeyCache {
+  private readonly entries = new Map<string, { key: ApiKeyIdentity | null; until: number }>();
+  private readonly touchedAt = new Map<string, number>();
+
+  constructor(private readonly db: Db, private readonly ttlMs: number) {}
+
+  async verify(presented: string): Promise<ApiKeyIdentity | null> {
+    const now = Date.now();
+    const cached = this.entries.get(presented);
+    if (cached !== undefined && cached.until > now) return cached.key;
+    const key = await verifyApiKey(this.db, presented);
+    if (this.entries.size >= maxEntries) this.entries.clear();
+    this.entries.set(presented, { key, until: now + this.ttlMs });
+    return key;
+  }
+
+  /** Records the key's use in the database at most once a minute per key (`last_used_at` for `lgsp apikey list`). */
+  touch(id: string, onError: (error: Error) => void): void {
+    const now = Date.now();
+    if ((this.touchedAt.get(id) ?? 0) > now - touchEveryMs) return;
+    this.touchedAt.set(id, now);
+    touchApiKey(this.db, id).catch(onError);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
