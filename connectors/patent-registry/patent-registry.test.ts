@@ -163,7 +163,9 @@ describe('patent-registry through the engine, against the emulated IP Vietnam re
     const clean = await warehouse();
     await emulator.stop();
     await reset();
-    await connect(data, { pageSize: 25, requestsPerSecond: 40 });
+    // A source allowing one request at a time, two a second: a client asking for 40 a second meets its 429s however
+    // slow the machine (the next page is fetched while the current one is written).
+    await connect({ ...data, rateLimit: { requestsPerSecond: 2, burst: 1 } }, { pageSize: 25, requestsPerSecond: 40 });
     const run = await sync();
     expect(run.status).toBe('succeeded');
     expect(emulator.stats.rateLimited).toBeGreaterThan(0);
