@@ -5,13 +5,13 @@ import { connectionRoutes } from './connections.js';
 import { eventsStreamRoutes } from './events-stream.js';
 import { healthRoutes } from './health.js';
 import { indicatorRoutes } from './indicators.js';
-import { observationRoutes } from './observations.js';
-import { targetRoutes } from './targets.js';
-import { unitRoutes } from './units.js';
 import { metricsRoutes } from './metrics.js';
+import { observationRoutes } from './observations.js';
 import { queueDashboardRoutes } from './queue-dashboard.js';
 import { rejectedRoutes } from './rejected.js';
 import { runRoutes } from './runs.js';
+import { targetRoutes } from './targets.js';
+import { unitRoutes } from './units.js';
 import { webhookRoutes } from './webhooks.js';
 
 /** A group of routes: an encapsulated plugin given the API's dependencies. */
