@@ -82,4 +82,20 @@ describe('outbox relay to the Redis Stream', () => {
       expect(await relay.exited).toBe(0);
     }
   }, 30_000);
+
+  it('keeps the stream near its cap: each batch is trimmed', async () => {
+    const key = `${stream}:capped`;
+    const event = (i: number): CloudEvent => ({
+      specversion: '1.0', id: `event-${i}`, source: 'urn:test', type: 'vn.lgsp.test.v1', subject: 'x', time: new Date(0).toISOString(),
+      datacontenttype: 'application/json', dataschema: 'urn:test', data: { i },
+    });
+    for (let batch = 0; batch < 5; batch++) await appendToStream(redis, { key, maxLength: 100 }, Array.from({ length: 150 }, (_, i) => event(batch * 150 + i)));
+    const length = await redis.xlen(key);
+    // Approximate trimming drops whole stream nodes (100 entries by default): at least the cap stays, far from all 750.
+    expect(length).toBeGreaterThanOrEqual(100);
+    expect(length).toBeLessThan(350);
+    const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+    expect(newest?.[1]).toContain('event-749');
+    await redis.del(key);
+  });
 });
