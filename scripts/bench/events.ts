@@ -246,7 +246,7 @@ const body = [
   row('webhook', delivery.webhook),
   '',
   'Where the delivery time goes: the relay publishes a page\'s revisions as one batch. For a page of 10,000 events,',
-  'reading and rendering them takes 0.5-0.9 s and appending them to the stream (a pipelined XADD each) 0.9-1.5 s on',
+  'reading and rendering them takes 0.4-0.9 s and appending them to the stream (a pipelined XADD each, one trim) 0.45-1 s on',
   'these 2 cores, which the sync, PostgreSQL, Redis, the API and the readers share; the sync commits a page every',
   '~0.5 s, so the relay runs a few pages behind and every subscriber inherits that lag. Below 250 ms needs a cheaper',
   'relay round (fewer joins and fields per event, or several relays on disjoint subjects); at a trickle of changes',
