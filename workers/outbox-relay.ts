@@ -2,11 +2,11 @@
 // (LGSP_EVENTS_STREAM) as CloudEvents, in order, at least once. Woken by PostgreSQL NOTIFY at each commit, with a
 // poll as a safety net. One relay publishes at a time (an advisory lock); more instances wait as standbys.
 import { Redis } from 'ioredis';
-import { OutboxListener } from '../src/events/outbox-listener.js';
 import { prunePublished } from '../src/events/outbox-events.js';
 import { appendToStream } from '../src/events/redis-stream.js';
 import { relayPending } from '../src/events/relay.js';
 import { CoalescingTask } from '../src/process/coalescing-task.js';
+import { ListeningLock } from '../src/process/listening-lock.js';
 import { runProcess } from '../src/process/main.js';
 
 const pruneEveryMs = 60 * 60_000;
@@ -21,7 +21,11 @@ await runProcess('outbox-relay', async ({ config, logger, db }) => {
     const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, rowsPerRound });
     if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
   });
-  const listener = await OutboxListener.connect(config.databaseUrl, () => { if (holdsLock) drain.request(); });
+  // The outbox trigger (migration 0008) notifies on this channel at each commit.
+  const listener = await ListeningLock.connect(
+    { databaseUrl: config.databaseUrl, channel: 'lgsp_outbox', lockName: 'lgsp-outbox-relay', applicationName: 'lgsp-outbox-relay' },
+    () => { if (holdsLock) drain.request(); },
+  );
   listener.onError((error) => {
     // Without its connection the relay can neither hear commits nor hold the lock: exit, and let the supervisor
     // restart it; unmarked events are published again with the same ids.

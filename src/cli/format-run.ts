@@ -3,7 +3,6 @@ import type { RunCounts, SyncRun } from '../warehouse/sync-runs.js';
 
 // What runs are (counters, errors, duration, JSON) lives with the run operations, shared with the API; the CLI's
 // modules read it from here with the text formatting below.
-export { countKeys, countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson, type RunError } from '../operations/runs.js';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '-';

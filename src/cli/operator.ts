@@ -2,8 +2,6 @@ import { InvalidArgumentError } from 'commander';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { installedConnectors } from '../connector-sdk/installed.js';
 import { UsageError } from '../errors.js';
-
-export { ConflictError, UsageError } from '../errors.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, syncQueueName, type SyncQueue } from '../queue/sync-queue.js';
 import * as lookups from '../operations/lookups.js';

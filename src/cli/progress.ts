@@ -1,6 +1,7 @@
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from './context.js';
-import { countsOf, describeMode, describeRunFailure, durationMs, formatCounts, formatDuration, isTerminal, runErrorOf, runToJson } from './format-run.js';
+import { countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson } from '../operations/runs.js';
+import { describeRunFailure, formatCounts, formatDuration } from './format-run.js';
 import { note } from './operator.js';
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../warehouse/database.js';
 import type { UnitLevel } from '../warehouse/schema.js';
 import { cleanName, foldDiacritics, normaliseName, type NameKeys } from './names.js';
-import { linkedOn, relatedProvinceIds, unitsByCode, unitsByName, type UnitVersion } from './unit-query.js';
+import { linkedOn, relatedProvinceIds, unitRows, unitsByCode, unitsByName, type UnitVersion } from './unit-query.js';
 
 /**
  * Searching units by code or by name in any spelling: with or without diacritics and prefix ("tp Can Tho",
@@ -117,17 +117,7 @@ export interface UnitRecord {
   readonly districtName: string | null;
 }
 
-function unitRecordQuery(db: Db) {
-  return db
-    .selectFrom('admin_unit as u')
-    .leftJoin('admin_unit as p', 'p.id', 'u.parent_id')
-    .select([
-      'u.id', 'u.code', 'u.level', 'u.name', 'u.name_en', 'u.kind', 'u.valid_from', 'u.valid_to', 'u.district_name',
-      'p.id as parent_id', 'p.code as parent_code', 'p.name as parent_name',
-    ]);
-}
-
-type UnitRow = Awaited<ReturnType<ReturnType<typeof unitRecordQuery>['execute']>>[number];
+type UnitRow = Awaited<ReturnType<ReturnType<typeof unitRows>['execute']>>[number];
 
 function toRecord(r: UnitRow): UnitRecord {
   return {
@@ -140,7 +130,7 @@ function toRecord(r: UnitRow): UnitRecord {
 /** Full records of unit versions by id. */
 export async function unitRecords(db: Db, ids: readonly number[]): Promise<Map<number, UnitRecord>> {
   if (ids.length === 0) return new Map();
-  const rows = await unitRecordQuery(db).where('u.id', 'in', [...ids]).execute();
+  const rows = await unitRows(db).where('u.id', 'in', [...ids]).execute();
   return new Map(rows.map((r) => [r.id, toRecord(r)]));
 }
 
@@ -153,7 +143,7 @@ export interface UnitListFilter {
 
 /** A page of units in (code, id) order after `after`. */
 export async function listUnits(db: Db, filter: UnitListFilter, after: { code: string; id: number } | null, limit: number): Promise<UnitRecord[]> {
-  let q = unitRecordQuery(db);
+  let q = unitRows(db);
   if (filter.asOf !== null) q = q.where(sql<boolean>`u.validity @> ${filter.asOf}::date`);
   if (filter.level !== null) q = q.where('u.level', '=', filter.level);
   const within = filter.withinProvinceIds;

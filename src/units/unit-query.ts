@@ -28,17 +28,18 @@ export interface NameHit {
   readonly origin: AdminUnitNameTable['origin'];
 }
 
-function units(db: Db) {
+/** Unit versions (alias `u`) with their parent's code and name: the base of every unit lookup. */
+export function unitRows(db: Db) {
   return db
     .selectFrom('admin_unit as u')
     .leftJoin('admin_unit as p', 'p.id', 'u.parent_id')
     .select([
-      'u.id', 'u.code', 'u.level', 'u.name', 'u.kind', 'u.valid_from', 'u.valid_to', 'u.parent_id', 'u.district_name',
+      'u.id', 'u.code', 'u.level', 'u.name', 'u.name_en', 'u.kind', 'u.valid_from', 'u.valid_to', 'u.parent_id', 'u.district_name',
       'p.code as parent_code', 'p.name as parent_name',
     ]);
 }
 
-type UnitRecord = Awaited<ReturnType<ReturnType<typeof units>['execute']>>[number];
+type UnitRecord = Awaited<ReturnType<ReturnType<typeof unitRows>['execute']>>[number];
 
 function toVersion(r: UnitRecord): UnitVersion {
   return {
@@ -64,7 +65,7 @@ export interface Filter {
 }
 
 export async function unitsByCode(db: Db, code: string, filter: Filter): Promise<UnitVersion[]> {
-  let q = units(db).where('u.code', '=', code);
+  let q = unitRows(db).where('u.code', '=', code);
   if (filter.level) q = q.where('u.level', '=', filter.level);
   if (filter.asOf) q = q.where(validOn(filter.asOf));
   return (await q.orderBy('u.valid_from').execute()).map(toVersion);
@@ -72,7 +73,7 @@ export async function unitsByCode(db: Db, code: string, filter: Filter): Promise
 
 /** Name index hits on either key. */
 export async function unitsByName(db: Db, exactKey: string, asciiKey: string, filter: Filter): Promise<NameHit[]> {
-  let q = units(db)
+  let q = unitRows(db)
     .innerJoin('admin_unit_name as n', 'n.unit_id', 'u.id')
     .select(['n.exact_key', 'n.origin'])
     .where((eb) => eb.or([eb('n.exact_key', '=', exactKey), eb('n.ascii_key', '=', asciiKey)]));
@@ -97,7 +98,7 @@ export async function linkedOn(db: Db, start: number, date: string, direction: '
   let frontier = [start];
   for (let depth = 0; depth < 5 && frontier.length > 0; depth++) {
     const [from, to] = direction === 'forward' ? (['predecessor_id', 'successor_id'] as const) : (['successor_id', 'predecessor_id'] as const);
-    const rows = await units(db)
+    const rows = await unitRows(db)
       .innerJoin('admin_unit_succession as s', `s.${to}`, 'u.id')
       .select(['s.divided', sql<boolean>`u.validity @> ${date}::date`.as('valid')])
       .where(`s.${from}`, 'in', frontier)

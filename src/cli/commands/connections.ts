@@ -7,8 +7,10 @@ import {
 } from '../../operations/connections.js';
 import { describeSchedule } from '../../queue/schedules.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { describeMode, formatTime, runToJson, shortJson } from '../format-run.js';
-import { loadConnectors, note, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
+import { describeMode, runToJson } from '../../operations/runs.js';
+import { formatTime, shortJson } from '../format-run.js';
+import { UsageError } from '../../errors.js';
+import { loadConnectors, note, requireConnection, runOperatorCommand, withSyncQueue } from '../operator.js';
 import { renderTable } from '../table.js';
 import { noteInvalidSchedules, parseScheduleSpec, scheduleFlags, schedulerText, scheduleText } from './schedule.js';
 

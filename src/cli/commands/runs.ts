@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { listRuns, runDetail } from '../../operations/runs.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { countKeys, countsOf, describeMode, describeRunFailure, durationMs, formatDuration, formatTime, isTerminal, runErrorOf, runToJson, shortJson } from '../format-run.js';
+import { countKeys, countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson } from '../../operations/runs.js';
+import { describeRunFailure, formatDuration, formatTime, shortJson } from '../format-run.js';
 import { positiveInt, runOperatorCommand } from '../operator.js';
 import { followWithInterrupt, reportOutcome } from '../progress.js';
 import { renderTable } from '../table.js';

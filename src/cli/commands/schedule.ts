@@ -6,7 +6,8 @@ import {
 import { describeSchedule, type Schedule } from '../../queue/schedules.js';
 import type { Connection } from '../../warehouse/connections.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { note, positiveInt, requireConnection, runOperatorCommand, UsageError, withSyncQueue } from '../operator.js';
+import { UsageError } from '../../errors.js';
+import { note, positiveInt, requireConnection, runOperatorCommand, withSyncQueue } from '../operator.js';
 
 /** The schedule flags, as the messages of the shared schedule checks name them. */
 export const scheduleFlags: ScheduleSpelling = { cron: '--cron "<expr>"', tz: '--tz <zone>', everyMinutes: '--every <minutes>' };

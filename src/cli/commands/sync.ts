@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { startSync, syncRequest, type SyncSpelling } from '../../operations/syncs.js';
 import type { RunRequest } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { describeMode, runToJson } from '../format-run.js';
+import { describeMode, runToJson } from '../../operations/runs.js';
 import { note, parseMonth, positiveInt, requireConnection, runOperatorCommand, withSyncQueue, workersOnQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome, type FollowOutput } from '../progress.js';
 

@@ -7,8 +7,10 @@ import { executeRun } from '../../pipeline/run-sync.js';
 import type { Connection } from '../../warehouse/connections.js';
 import { createRun, getRun, recordRunError, type SyncRun } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
-import { countsOf, describeRunFailure, formatCounts } from '../format-run.js';
-import { ConflictError, loadConnectors, note, requireConnection, runOperatorCommand, UsageError } from '../operator.js';
+import { countsOf } from '../../operations/runs.js';
+import { describeRunFailure, formatCounts } from '../format-run.js';
+import { ConflictError, UsageError } from '../../errors.js';
+import { loadConnectors, note, requireConnection, runOperatorCommand } from '../operator.js';
 import { renderTable } from '../table.js';
 
 interface UploadFlags {

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/env.js';
 import type { Logger } from '../../logger.js';
 import { CoalescingTask } from '../../process/coalescing-task.js';
+import { ListeningLock } from '../../process/listening-lock.js';
 import type { Db } from '../../warehouse/database.js';
-import { DispatcherLock } from './dispatcher-lock.js';
 import { WebhookDispatcher } from './dispatcher.js';
 
 export interface DispatcherProcessContext {
@@ -29,7 +29,11 @@ export async function startWebhookDispatcher(ctx: DispatcherProcessContext, hook
   let holdsLock = false;
   let saidStandingBy = false;
   const reload = new CoalescingTask(() => dispatcher.reload());
-  const lock = await DispatcherLock.connect(config.databaseUrl, () => { if (holdsLock) reload.request(); });
+  // The webhook_subscription trigger (migration 0010) notifies on this channel when subscriptions change.
+  const lock = await ListeningLock.connect(
+    { databaseUrl: config.databaseUrl, channel: 'lgsp_webhooks', lockName: 'lgsp-webhook-dispatcher', applicationName: 'lgsp-webhook-dispatcher' },
+    () => { if (holdsLock) reload.request(); },
+  );
   const lost = (error: Error) => {
     logger.error({ err: error.message }, 'the webhook dispatcher lost its lock connection');
     hooks.onLockLost(error);
