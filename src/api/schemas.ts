@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { periodPattern } from '../periods/period.js';
 import { unitLevels } from '../warehouse/schema.js';
 import { ApiProblem } from './problem.js';
 
 /** Schemas and helpers the warehouse read routes share. */
 
 export const security = [{ apiKey: [] }];
-
-export const periodPattern = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
 
 export const periodParam = z.string().regex(periodPattern, 'expected a period: a year (2025), a quarter (2025-Q1) or a month (2025-03)');
 

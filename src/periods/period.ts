@@ -12,10 +12,11 @@ export interface Period {
   readonly month?: number;
 }
 
-const pattern = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
+/** A period code: YYYY, YYYY-Qn or YYYY-MM. */
+export const periodPattern = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
 export function parsePeriod(input: string): Period {
-  const m = pattern.exec(input.trim());
+  const m = periodPattern.exec(input.trim());
   if (!m) throw new InvalidPeriodError(input);
   const year = Number(m[1]);
   if (m[2] !== undefined) return { code: `${year}-Q${m[2]}`, kind: 'quarter', year, quarter: Number(m[2]) };
@@ -27,7 +28,7 @@ export function parsePeriod(input: string): Period {
 }
 
 export function isPeriod(input: string): boolean {
-  return pattern.test(input.trim());
+  return periodPattern.test(input.trim());
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
