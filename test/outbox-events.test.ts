@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutboxEvents } from '../src/events/outbox-events.js';
+import { readOutboxEvents, readUnpublished } from '../src/events/outbox-events.js';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
 import { insertConnection } from '../src/warehouse/connections.js';
@@ -48,5 +48,13 @@ describe('outbox events', () => {
       if (last) position = { seq: last.seq, revisionId: Number(/^revision-(\d+)$/.exec(last.id)?.[1] ?? Number.MAX_SAFE_INTEGER) };
     }
     expect(paged).toEqual(all);
+
+    // The relay's rounds hold whole rows, as many as fit about the event budget (at least one).
+    const seqs = (await t.db.selectFrom('outbox_event').select('seq').orderBy('seq').execute()).map((r) => r.seq);
+    expect((await readUnpublished(t.db, 1)).seqs).toEqual(seqs.slice(0, 1));
+    expect((await readUnpublished(t.db, 4)).seqs).toEqual(seqs.slice(0, 2));
+    const round = await readUnpublished(t.db, 5);
+    expect(round.seqs).toEqual(seqs);
+    expect(round.events).toEqual(all);
   });
 });

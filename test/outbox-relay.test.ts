@@ -43,7 +43,7 @@ describe('outbox relay to the Redis Stream', () => {
 
   it('publishes CloudEvents in order; a relay killed between publishing and marking loses nothing, and redelivers with the same ids', async () => {
     const target = { key: stream, maxLength: 10_000 };
-    const options = { source: 'urn:lgsp-connect:test', rowsPerRound: 1 };
+    const options = { source: 'urn:lgsp-connect:test', eventsPerRound: 1 };
     await page([10, 20, 30]);
     await page([11, 20, 30]);
     const deliver = (events: readonly CloudEvent[]) => appendToStream(redis, target, events);

@@ -8,7 +8,8 @@ import { listDeadLetters, redeliverDeadLetter } from '../src/events/webhooks/dea
 import { backoffDelay, type DeliveryOptions } from '../src/events/webhooks/delivery.js';
 import { WebhookDispatcher } from '../src/events/webhooks/dispatcher.js';
 import { webhookFailureCounts } from '../src/events/webhooks/failure-counts.js';
-import { eventKeyOf, matchesFilter } from '../src/events/webhooks/filter.js';
+import { entryKeyOf, eventKeyOf } from '../src/events/stream-events.js';
+import { matchesFilter } from '../src/events/webhooks/filter.js';
 import { signWebhook, verifyWebhookSignature, webhookSignatureProblem } from '../src/events/webhooks/signature.js';
 import { groupName, webhookGroupIds } from '../src/events/webhooks/stream-groups.js';
 import { createWebhookSubscription, deleteWebhookSubscription, type NewWebhookSubscription } from '../src/events/webhooks/subscriptions.js';
@@ -34,6 +35,16 @@ function syncEvent(): CloudEvent {
   return toCloudEvent({ id: `event-${eventNumber}`, seq: eventNumber, type: syncCompletedEvent, subject: `sync/src/${eventNumber}`, time: new Date().toISOString(), data: { runId: eventNumber, connectionId: 'src' } }, 'urn:lgsp-connect:test');
 }
 const ids = (events: readonly CloudEvent[]) => events.map((e) => e.id);
+/** Event ids by subject, in the order given: what a subscriber is promised (order per subject, not across). */
+function bySubject(eventIds: readonly string[], events: readonly CloudEvent[]): Map<string, string[]> {
+  const subjectOf = new Map(events.map((e) => [e.id, e.subject]));
+  const lanes = new Map<string, string[]>();
+  for (const id of eventIds) {
+    const subject = subjectOf.get(id) ?? `unknown ${id}`;
+    lanes.set(subject, [...(lanes.get(subject) ?? []), id]);
+  }
+  return lanes;
+}
 
 describe('webhook signatures and filters', () => {
   it('verifies a signature over timestamp and body; refuses a tampered body, an old timestamp, another secret, a malformed header', () => {
@@ -66,6 +77,20 @@ describe('webhook signatures and filters', () => {
     expect(matchesFilter({ eventTypes: [], indicators: [], units: ['91'] }, change)).toBe(false);
     expect(matchesFilter({ eventTypes: [syncCompletedEvent], indicators: [], units: [] }, sync)).toBe(true);
     expect(matchesFilter({ eventTypes: [], indicators: ['DVC_DOSSIERS_NEW'], units: [] }, sync)).toBe(false);
+  });
+
+  it('keys the relay\'s stream entries by their fields without parsing them; anything else by its CloudEvent', () => {
+    const change = observationEvent('DVC_DOSSIERS_NEW', '40');
+    // The event field is not even read: the type and subject say it all.
+    expect(entryKeyOf({ type: change.type, subject: change.subject, event: 'not parsed' })).toEqual({ type: observationChangedEvent, indicator: 'DVC_DOSSIERS_NEW', unit: '40' });
+    expect(entryKeyOf({ type: syncCompletedEvent, subject: 'sync/src/1', event: 'not parsed' })).toEqual({ type: syncCompletedEvent, indicator: null, unit: null });
+    // Written by something else: no subject field, an unknown type, or a subject of another shape.
+    expect(entryKeyOf({ event: JSON.stringify(change) })).toEqual(eventKeyOf(change));
+    expect(entryKeyOf({ type: 'com.example.other', subject: 'a/b/c', event: JSON.stringify({ type: 'com.example.other', data: { indicator: 'X' } }) }))
+      .toEqual({ type: 'com.example.other', indicator: 'X', unit: null });
+    expect(entryKeyOf({ type: observationChangedEvent, subject: 'odd', event: JSON.stringify(change) })).toEqual(eventKeyOf(change));
+    expect(entryKeyOf({ type: 'x', subject: 'y', event: '{not json' })).toBeNull();
+    expect(entryKeyOf({ type: 'x', subject: 'y' })).toBeNull();
   });
 
   it('backs off exponentially with jitter, capped, honouring Retry-After up to the cap', () => {
@@ -102,7 +127,7 @@ describe('webhook dispatcher', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     redis = new Redis(redisUrl);
-    dispatcher = new WebhookDispatcher({ db: t.db, redis, redisUrl, stream, delivery, logger: createLogger(process.env.WEBHOOK_TEST_LOG ?? 'silent'), blockMs: 1_000 });
+    dispatcher = new WebhookDispatcher({ db: t.db, redis, redisUrl, stream, delivery, concurrency: 4, logger: createLogger(process.env.WEBHOOK_TEST_LOG ?? 'silent'), blockMs: 1_000 });
   });
   afterEach(async () => {
     // Receivers first: a delivery hanging on one fails at once, so its consumer stops without waiting for the timeout.
@@ -178,10 +203,11 @@ describe('webhook dispatcher', () => {
     await arrived(all.receiver, events.length);
     await Promise.all([arrived(removals.receiver, 2), arrived(indicator.receiver, 2), arrived(nghean.receiver, 2), arrived(syncs.receiver, 1)]);
     await new Promise((r) => setTimeout(r, 300));
-    expect(all.receiver.acceptedIds()).toEqual(ids(events));
-    expect(removals.receiver.acceptedIds()).toEqual(ids([a40removed, b91removed]));
-    expect(indicator.receiver.acceptedIds()).toEqual(ids([b40, b91removed]));
-    expect(nghean.receiver.acceptedIds()).toEqual(ids([b40, a40]));
+    const delivered = (receiver: WebhookReceiver) => bySubject(receiver.acceptedIds(), events);
+    expect(delivered(all.receiver)).toEqual(bySubject(ids(events), events));
+    expect(delivered(removals.receiver)).toEqual(bySubject(ids([a40removed, b91removed]), events));
+    expect(delivered(indicator.receiver)).toEqual(bySubject(ids([b40, b91removed]), events));
+    expect(delivered(nghean.receiver)).toEqual(bySubject(ids([b40, a40]), events));
     expect(syncs.receiver.acceptedIds()).toEqual(ids([sync]));
     expect(a91.id).toBeDefined();
   });
@@ -220,6 +246,24 @@ describe('webhook dispatcher', () => {
     expect(last?.body).toBe(receiver.received[0]?.body); // the same bytes as first sent
     expect(receiver.acceptedIds()).toEqual([next.id, doomed.id]);
     expect(await webhookFailureCounts(t.db)).toEqual([{ subscriptionId: subscription.id, failedAttempts: 4, deadLetters: 1, pendingDeadLetters: 0 }]);
+  });
+
+  it('delivers a burst several at a time, each subject in order, a retried event holding up only its own subject', async () => {
+    const { receiver } = await subscribe();
+    receiver.delayMs = 40;
+    const units = ['01', '40', '91', '92', '96'];
+    const events = Array.from({ length: 25 }, (_, i) => observationEvent('DVC_DOSSIERS_NEW', units[i % units.length]));
+    const retried = events[0]?.id;
+    receiver.respond = (d) => (d.eventId === retried && d.attempt <= 2 ? 500 : 200);
+    await append(events);
+    await arrived(receiver, events.length);
+    expect(bySubject(receiver.acceptedIds(), events)).toEqual(bySubject(ids(events), events));
+    expect(receiver.maxInFlight).toBeGreaterThan(1);
+    expect(receiver.maxInFlight).toBeLessThanOrEqual(4);
+    // Unit 01's later events waited for the retried one; the others did not.
+    const arrivals = receiver.received.map((d) => d.eventId);
+    expect(arrivals.indexOf(events[5]?.id ?? '')).toBeGreaterThan(arrivals.lastIndexOf(retried ?? ''));
+    expect(arrivals.indexOf(events[1]?.id ?? '')).toBeLessThan(arrivals.lastIndexOf(retried ?? ''));
   });
 
   it('a slow receiver holds up only its own subscription', async () => {

@@ -10,7 +10,7 @@ import { ListeningLock } from '../src/process/listening-lock.js';
 import { runProcess } from '../src/process/main.js';
 
 const pruneEveryMs = 60 * 60_000;
-const rowsPerRound = 20;
+const eventsPerRound = 2_000;
 
 await runProcess('outbox-relay', async ({ config, logger, db }) => {
   const redis = new Redis(config.redisUrl);
@@ -18,7 +18,7 @@ await runProcess('outbox-relay', async ({ config, logger, db }) => {
   let holdsLock = false;
   const drain = new CoalescingTask(async () => {
     const started = performance.now();
-    const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, rowsPerRound });
+    const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, eventsPerRound });
     if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
   });
   // The outbox trigger (migration 0008) notifies on this channel at each commit.

@@ -45,6 +45,8 @@ export const envSchema = z.object({
   /** Backoff between attempts: doubling from the base, capped, each delay jittered between half and all of it. */
   LGSP_WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(1_000),
   LGSP_WEBHOOK_RETRY_MAX_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(60_000),
+  /** Deliveries in flight per subscription; one subject's events still go one at a time, in order. */
+  LGSP_WEBHOOK_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of deliveries' }).int().min(1).max(256).default(8),
   /** How often the dispatcher re-reads the subscriptions (changes wake it at once) and a standby tries the lock. */
   LGSP_WEBHOOK_RELOAD_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
 });
@@ -60,7 +62,7 @@ export interface AppConfig {
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
   readonly api: { readonly host: string; readonly port: number; readonly rateLimitPerMinute: number };
-  readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number };
+  readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number; readonly concurrency: number };
 }
 
 /** Validates the environment; a bad value throws a ConfigError naming the variable and what is expected. */
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks: {
       maxAttempts: e.LGSP_WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.LGSP_WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.LGSP_WEBHOOK_RETRY_BASE_MS, retryMaxMs: Math.max(e.LGSP_WEBHOOK_RETRY_MAX_MS, e.LGSP_WEBHOOK_RETRY_BASE_MS), reloadMs: e.LGSP_WEBHOOK_RELOAD_MS,
+      concurrency: e.LGSP_WEBHOOK_CONCURRENCY,
     },
   };
 }

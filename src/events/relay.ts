@@ -5,8 +5,8 @@ import { markPublished, readUnpublished } from './outbox-events.js';
 export interface RelayOptions {
   /** CloudEvents `source` of this installation. */
   readonly source: string;
-  /** Outbox rows per round (a row of revisions holds a page's worth of events). */
-  readonly rowsPerRound: number;
+  /** About how many events a round reads and delivers (whole outbox rows: a page's batch row is never split). */
+  readonly eventsPerRound: number;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface RelayOptions {
 export async function relayPending(db: Db, deliver: (events: readonly CloudEvent[]) => Promise<void>, options: RelayOptions): Promise<number> {
   let delivered = 0;
   for (;;) {
-    const { seqs, events } = await readUnpublished(db, options.rowsPerRound);
+    const { seqs, events } = await readUnpublished(db, options.eventsPerRound);
     if (seqs.length === 0) return delivered;
     await deliver(events.map((e) => toCloudEvent(e, options.source)));
     await markPublished(db, seqs);

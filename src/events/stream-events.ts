@@ -1,7 +1,72 @@
 /**
  * The change events as the Redis Stream holds them (what `appendToStream` wrote), read back for subscribers:
- * parsed once per entry, filtered per subscriber, rendered once as a Server-Sent Events message.
+ * keyed for filtering from the entry's fields, filtered per subscriber, rendered once as a Server-Sent Events message.
  */
+import { aggregateChangedEvent, aggregateRemovedEvent } from '../warehouse/indicator-values.js';
+import { syncCompletedEvent, syncFailedEvent } from '../warehouse/sync-runs.js';
+import { observationChangedEvent, observationRemovedEvent } from './outbox-events.js';
+
+/** What a filter looks at in an event. Events about no indicator or unit (sync runs) have null there. */
+export interface EventKey {
+  readonly type: string;
+  /** `data.indicator`, e.g. DVC_DOSSIERS_NEW. */
+  readonly indicator: string | null;
+  /** `data.unit.code`, e.g. 91. */
+  readonly unit: string | null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** The filter's view of a CloudEvent: its type, and `data.indicator` and `data.unit.code` when it has them. */
+export function eventKeyOf(event: { readonly type: string; readonly data?: unknown }): EventKey {
+  const data = asRecord(event.data);
+  const unitCode = asRecord(data?.unit)?.code;
+  return {
+    type: event.type,
+    indicator: typeof data?.indicator === 'string' ? data.indicator : null,
+    unit: typeof unitCode === 'string' ? unitCode : null,
+  };
+}
+
+/** Types whose subject is `<indicator>/<unit code>/<period>` (codes and periods hold no slash). */
+const subjectKeyedTypes: ReadonlySet<string> = new Set([observationChangedEvent, observationRemovedEvent, aggregateChangedEvent, aggregateRemovedEvent]);
+const unkeyedTypes: ReadonlySet<string> = new Set([syncCompletedEvent, syncFailedEvent]);
+
+/** The fields of a stream entry that matter here, as the relay writes them. */
+export interface StreamFields {
+  readonly type?: string | undefined;
+  readonly subject?: string | undefined;
+  /** The CloudEvent, structured JSON. */
+  readonly event?: string | undefined;
+}
+
+/**
+ * An entry's key, read from its `type` and `subject` fields when the relay wrote them, so a subscriber that wants
+ * one indicator among thousands of events parses none of the others. Otherwise (an entry written by something
+ * else) from the CloudEvent itself. Null when the entry holds no CloudEvent.
+ */
+export function entryKeyOf(fields: StreamFields): EventKey | null {
+  const { type, subject } = fields;
+  if (type !== undefined && subject !== undefined) {
+    if (unkeyedTypes.has(type)) return { type, indicator: null, unit: null };
+    if (subjectKeyedTypes.has(type)) {
+      const [indicator, unit, period, extra] = subject.split('/');
+      if (indicator && unit && period && extra === undefined) return { type, indicator, unit };
+    }
+  }
+  if (fields.event === undefined) return null;
+  let cloudEvent: Record<string, unknown> | null;
+  try {
+    cloudEvent = asRecord(JSON.parse(fields.event));
+  } catch {
+    return null;
+  }
+  if (cloudEvent === null) return null;
+  const eventType = typeof cloudEvent.type === 'string' ? cloudEvent.type : type;
+  return eventType === undefined || eventType === '' ? null : eventKeyOf({ type: eventType, data: cloudEvent.data });
+}
 
 /** One stream entry, ready to filter and to send. */
 export interface StreamEvent {
@@ -45,12 +110,9 @@ function field(fields: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
 /** The SSE message of an event: `data` is one line (JSON never holds a raw line break, but split to be safe). */
 export function sseFrame(streamId: string, type: string, json: string): string {
+  if (!/[\r\n]/.test(json)) return `id: ${streamId}\nevent: ${type}\ndata: ${json}\n\n`;
   const data = json.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`).join('');
   return `id: ${streamId}\nevent: ${type}\n${data}\n`;
 }
@@ -62,18 +124,7 @@ export function sseFrame(streamId: string, type: string, json: string): string {
 export function parseStreamEntry(streamId: string, fields: readonly string[]): StreamEvent | null {
   const json = field(fields, 'event');
   if (json === undefined) return null;
-  let cloudEvent: Record<string, unknown> | null;
-  try {
-    cloudEvent = asRecord(JSON.parse(json));
-  } catch {
-    return null;
-  }
-  if (cloudEvent === null) return null;
-  const type = typeof cloudEvent.type === 'string' ? cloudEvent.type : field(fields, 'type');
-  if (type === undefined || type === '' || /[\r\n]/.test(type)) return null;
-  const data = asRecord(cloudEvent.data);
-  const indicator = typeof data?.indicator === 'string' ? data.indicator : null;
-  const unitCode = asRecord(data?.unit)?.code;
-  const unit = typeof unitCode === 'string' ? unitCode : null;
-  return { streamId, type, indicator, unit, frame: sseFrame(streamId, type, json) };
+  const key = entryKeyOf({ type: field(fields, 'type'), subject: field(fields, 'subject'), event: json });
+  if (key === null || /[\r\n]/.test(key.type)) return null;
+  return { streamId, type: key.type, indicator: key.indicator, unit: key.unit, frame: sseFrame(streamId, key.type, json) };
 }

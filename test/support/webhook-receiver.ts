@@ -26,6 +26,10 @@ export interface WebhookReceiver {
   secret: string;
   /** The answer: an HTTP status, or 'hang' (never answers). Default 200. */
   respond: (delivery: ReceivedDelivery) => number | 'hang';
+  /** How long it takes to answer, in milliseconds. Default 0. */
+  delayMs: number;
+  /** The most requests it was answering at once. */
+  readonly maxInFlight: number;
   /** Event ids delivered with a 2xx answer, in order. */
   acceptedIds(): string[];
   /** POSTs to the receiver itself (a forged or replayed request); resolves with its status. */
@@ -50,12 +54,15 @@ const header = (request: IncomingMessage, name: string) => {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const accepted: string[] = [];
   const seen = new Map<string, number>();
+  let inFlight = 0;
   const receiver: WebhookReceiver = {
     url: '',
     received: [],
     rejected: [],
     secret: '',
     respond: () => 200,
+    delayMs: 0,
+    maxInFlight: 0,
     acceptedIds: () => [...accepted],
     post: async (body, headers) => (await fetch(receiver.url, { method: 'POST', body, headers })).status,
     close: async () => {
@@ -80,6 +87,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     receiver.received.push(delivery);
     const answer = receiver.respond(delivery);
     if (answer === 'hang') return;
+    inFlight++;
+    (receiver as { maxInFlight: number }).maxInFlight = Math.max(receiver.maxInFlight, inFlight);
+    if (receiver.delayMs > 0) await new Promise((r) => setTimeout(r, receiver.delayMs));
+    inFlight--;
     if (answer >= 200 && answer < 300) accepted.push(eventId);
     response.writeHead(answer).end(answer >= 400 ? 'receiver failure' : 'ok');
   };

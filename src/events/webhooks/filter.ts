@@ -1,6 +1,7 @@
 import { aggregateChangedEvent, aggregateRemovedEvent } from '../../warehouse/indicator-values.js';
 import { syncCompletedEvent, syncFailedEvent } from '../../warehouse/sync-runs.js';
 import { observationChangedEvent, observationRemovedEvent } from '../outbox-events.js';
+import type { EventKey } from '../stream-events.js';
 
 /** The event types a subscription may name (what the outbox publishes). */
 export const webhookEventTypes = [
@@ -14,25 +15,6 @@ export interface WebhookFilter {
   readonly indicators: readonly string[];
   /** Administrative unit codes as events carry them (`data.unit.code`), e.g. 91; exact, not their communes. */
   readonly units: readonly string[];
-}
-
-/** What a filter looks at in an event. Events about no indicator or unit (sync runs) have null there. */
-export interface EventKey {
-  readonly type: string;
-  readonly indicator: string | null;
-  readonly unit: string | null;
-}
-
-/** The filter's view of a CloudEvent: its type, and `data.indicator` and `data.unit.code` when it has them. */
-export function eventKeyOf(event: { readonly type: string; readonly data?: unknown }): EventKey {
-  const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
-  const unit = data.unit;
-  const unitCode = typeof unit === 'object' && unit !== null ? (unit as Record<string, unknown>).code : undefined;
-  return {
-    type: event.type,
-    indicator: typeof data.indicator === 'string' ? data.indicator : null,
-    unit: typeof unitCode === 'string' ? unitCode : null,
-  };
 }
 
 const allows = (list: readonly string[], value: string | null) => list.length === 0 || (value !== null && list.includes(value));

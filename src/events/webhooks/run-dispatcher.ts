@@ -25,6 +25,7 @@ export async function startWebhookDispatcher(ctx: DispatcherProcessContext, hook
     db, redis, redisUrl: config.redisUrl, logger,
     stream: { key: config.events.stream, groupPrefix: config.queue.prefix },
     delivery: config.webhooks,
+    concurrency: config.webhooks.concurrency,
   });
   let holdsLock = false;
   let saidStandingBy = false;

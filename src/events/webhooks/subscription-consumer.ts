@@ -4,7 +4,9 @@ import type { Logger } from '../../logger.js';
 import type { Db } from '../../warehouse/database.js';
 import { writeDeadLetter } from './dead-letters.js';
 import { deliverWithRetry, type DeliveryOptions } from './delivery.js';
-import { eventKeyOf, matchesFilter } from './filter.js';
+import { entryKeyOf } from '../stream-events.js';
+import { matchesFilter } from './filter.js';
+import { KeyedLanes } from './keyed-lanes.js';
 import { ackEntries, ensureGroup, isMissingGroup, readGroup, type StreamEntry, type WebhookStream } from './stream-groups.js';
 import { recordAttemptFailure, type WebhookSubscription } from './subscriptions.js';
 
@@ -19,8 +21,19 @@ export interface ConsumerContext {
   readonly logger: Logger;
   /** How long a read waits for new entries before asking again (a stop does not wait for it). Default 5000. */
   readonly blockMs?: number;
-  /** Entries per read. Default 100. */
+  /** Entries per read. Default 1000. */
   readonly batchSize?: number;
+  /** Deliveries in flight per subscription (one at a time per subject). Default 1. */
+  readonly concurrency?: number;
+}
+
+/** A wanted entry, ready to deliver. */
+interface PendingDelivery {
+  readonly entryId: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly body: string;
 }
 
 /** What went wrong, for a log line: no stack for the expected failures. */
@@ -86,7 +99,7 @@ export class SubscriptionConsumer {
           }
           groupReady = true;
         }
-        const count = this.ctx.batchSize ?? 100;
+        const count = this.ctx.batchSize ?? 1000;
         const entries = pending
           ? await readGroup(redis, stream, this.subscription.id, { pending: true, count, blockMs: 0 })
           : await readGroup(this.reader, stream, this.subscription.id, { pending: false, count, blockMs: this.ctx.blockMs ?? 5_000 });
@@ -105,39 +118,51 @@ export class SubscriptionConsumer {
     }
   }
 
-  /** Handles entries in order; those not wanted are acknowledged together at the end. */
+  /**
+   * Delivers the wanted entries, several at once but each subject's in stream order, acknowledging each once it
+   * is delivered or dead-lettered; those not wanted are acknowledged together at the end. An entry whose delivery
+   * did not end (a stop, an error) stays pending with the rest of its subject's, for the next round.
+   */
   private async handleBatch(entries: readonly StreamEntry[]): Promise<void> {
     const unwanted: string[] = [];
+    const lanes = new KeyedLanes(this.ctx.concurrency ?? 1);
     try {
       for (const entry of entries) {
-        if (this.stopped()) return;
-        if (await this.handle(entry)) await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, [entry.entryId]);
-        else unwanted.push(entry.entryId);
+        const message = this.wanted(entry);
+        if (message === null) {
+          unwanted.push(entry.entryId);
+          continue;
+        }
+        lanes.add(message.subject, async () => {
+          if (this.stopped()) return;
+          await this.deliver(message);
+          await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, [entry.entryId]);
+        });
       }
+      await lanes.settle();
     } finally {
       await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, unwanted).catch(() => undefined);
     }
   }
 
-  /** Delivers an entry if the subscription wants it (true), or says it is not wanted (false). Throws to leave it pending. */
-  private async handle(entry: StreamEntry): Promise<boolean> {
+  /** What to deliver of an entry, or null when the subscription does not want it. */
+  private wanted(entry: StreamEntry): PendingDelivery | null {
     const body = entry.fields?.event;
     if (entry.fields === null || body === undefined) {
       this.log.warn({ entryId: entry.entryId }, 'a pending stream entry is gone (trimmed from the stream): skipped');
-      return false;
+      return null;
     }
-    let parsed: { id?: unknown; type?: unknown; subject?: unknown; data?: unknown } = {};
-    try {
-      parsed = JSON.parse(body) as typeof parsed;
-    } catch {
-      this.log.warn({ entryId: entry.entryId }, 'a stream entry holds no JSON CloudEvent: delivered as is, filtered by its fields');
-    }
-    const type = entry.fields.type ?? (typeof parsed.type === 'string' ? parsed.type : '');
-    const eventId = entry.fields.id ?? (typeof parsed.id === 'string' ? parsed.id : entry.entryId);
-    const subject = entry.fields.subject ?? (typeof parsed.subject === 'string' ? parsed.subject : '');
-    const subscription = this.subscription;
-    if (!matchesFilter(subscription, eventKeyOf({ type, data: parsed.data }))) return false;
+    // Entries the relay wrote are keyed by their fields, unparsed; anything else by its CloudEvent, or by its
+    // type field alone when it holds none (delivered as is).
+    const type = entry.fields.type ?? '';
+    const key = entryKeyOf(entry.fields) ?? { type, indicator: null, unit: null };
+    if (!matchesFilter(this.subscription, key)) return null;
+    return { entryId: entry.entryId, eventId: entry.fields.id ?? entry.entryId, type: key.type, subject: entry.fields.subject ?? '', body };
+  }
 
+  /** Delivers with retries; when they run out, writes a dead letter. Throws (leaving the entry pending) on a stop. */
+  private async deliver({ entryId, eventId, type, subject, body }: PendingDelivery): Promise<void> {
+    const subscription = this.subscription;
     const outcome = await deliverWithRetry(subscription, { eventId, body }, this.ctx.delivery, {
       signal: this.stopping.signal,
       onAttemptFailed: async (attempt, result) => {
@@ -148,14 +173,13 @@ export class SubscriptionConsumer {
       },
     });
     if (outcome.delivered) {
-      this.log.debug({ eventId, entryId: entry.entryId, attempts: outcome.attempts, status: outcome.last.status, ms: outcome.last.ms }, 'webhook delivered');
-      return true;
+      this.log.debug({ eventId, entryId, attempts: outcome.attempts, status: outcome.last.status, ms: outcome.last.ms }, 'webhook delivered');
+      return;
     }
     await writeDeadLetter(this.ctx.db, {
-      subscriptionId: subscription.id, streamEntryId: entry.entryId, eventId, eventType: type, subject, body,
+      subscriptionId: subscription.id, streamEntryId: entryId, eventId, eventType: type, subject, body,
       attempts: outcome.attempts, lastStatus: outcome.last.status, lastError: outcome.last.error,
     });
-    this.log.error({ eventId, entryId: entry.entryId, attempts: outcome.attempts, status: outcome.last.status, err: outcome.last.error }, 'webhook delivery given up: dead letter written, moving on');
-    return true;
+    this.log.error({ eventId, entryId, attempts: outcome.attempts, status: outcome.last.status, err: outcome.last.error }, 'webhook delivery given up: dead letter written, moving on');
   }
 }
