@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCloudEvent } from '../src/events/cloud-event.js';
 import { observationChangedEvent } from '../src/events/outbox-events.js';
 import { writeDeadLetter } from '../src/events/webhooks/dead-letters.js';
+import { verifyWebhookSignature } from '../src/events/webhooks/signature.js';
 import { groupName, lastEntryId, webhookGroupIds } from '../src/events/webhooks/stream-groups.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { loadProvinceReference } from './support/warehouse-fixtures.js';
@@ -32,8 +33,9 @@ describe('API: webhooks', () => {
   it('is described in the OpenAPI document', async () => {
     const document = (await api.request({ method: 'GET', url: '/openapi.json', as: null })).json<OpenAPIV3_1.Document>();
     expect(Object.keys(document.paths ?? {})).toEqual(expect.arrayContaining([
-      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/dead-letters', '/v1/webhooks/dead-letters/{id}/redeliver',
+      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/secret', '/v1/webhooks/dead-letters', '/v1/webhooks/dead-letters/{id}/redeliver',
     ]));
+    expect(Object.keys(document.paths?.['/v1/webhooks/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
     expect(document.paths?.['/v1/webhooks']?.post?.tags).toEqual(['webhooks']);
   });
 
@@ -99,12 +101,19 @@ describe('API: webhooks', () => {
 
   it('401 without a key, 403 with a read key, 404 for what does not exist', async () => {
     expect((await api.request({ method: 'GET', url: '/v1/webhooks', as: null })).json()).toMatchObject({ status: 401, code: 'API_KEY_MISSING' });
-    for (const [method, url] of [['GET', '/v1/webhooks'], ['POST', '/v1/webhooks'], ['GET', '/v1/webhooks/dead-letters'], ['DELETE', '/v1/webhooks/wh_x']] as const) {
-      const forbidden = await api.request({ method, url, as: 'read', ...(method === 'POST' ? { payload: { url: receiver.url } } : {}) });
+    const routes = [
+      ['GET', '/v1/webhooks'], ['POST', '/v1/webhooks'], ['GET', '/v1/webhooks/dead-letters'], ['DELETE', '/v1/webhooks/wh_x'],
+      ['PATCH', '/v1/webhooks/wh_x'], ['POST', '/v1/webhooks/wh_x/secret'],
+    ] as const;
+    for (const [method, url] of routes) {
+      expect((await api.request({ method, url, as: null })).statusCode, `${method} ${url}`).toBe(401);
+      const forbidden = await api.request({ method, url, as: 'read', ...(method !== 'GET' && method !== 'DELETE' ? { payload: { url: receiver.url } } : {}) });
       expect(forbidden.statusCode, `${method} ${url}`).toBe(403);
       expect(forbidden.json()).toMatchObject({ code: 'SCOPE_MISSING' });
     }
     expect((await api.request({ method: 'GET', url: '/v1/webhooks/wh_000000000000', as: 'operate' })).statusCode).toBe(404);
+    expect((await api.request({ method: 'PATCH', url: '/v1/webhooks/wh_000000000000', as: 'operate', payload: { description: 'x' } })).statusCode).toBe(404);
+    expect((await api.request({ method: 'POST', url: '/v1/webhooks/wh_000000000000/secret', as: 'operate', payload: {} })).statusCode).toBe(404);
     expect((await api.request({ method: 'GET', url: '/v1/webhooks/dead-letters?subscription=wh_000000000000', as: 'operate' })).statusCode).toBe(404);
     const noLetter = await api.request({ method: 'POST', url: '/v1/webhooks/dead-letters/999999/redeliver', as: 'operate' });
     expect(noLetter.statusCode).toBe(404);
@@ -147,5 +156,60 @@ describe('API: webhooks', () => {
     expect((await api.request({ method: 'GET', url: `/v1/webhooks/dead-letters?subscription=${created.id}&status=pending`, as: 'operate' })).json()).toEqual([]);
     expect((await api.request({ method: 'GET', url: '/v1/webhooks/dead-letters?status=redelivered', as: 'operate' })).json<DeadLetterView[]>().map((d) => d.id)).toEqual([id]);
     expect((await api.request({ method: 'GET', url: `/v1/webhooks/${created.id}`, as: 'operate' })).json()).toMatchObject({ failedAttempts: 1, deadLetters: 0 });
+  });
+
+  it('edits a subscription (the lists given replace the old ones; 400 names a bad field) and rotates its secret with a grace period', async () => {
+    const created = (await api.request({ method: 'POST', url: '/v1/webhooks', as: 'operate', payload: { url: receiver.url, indicators: ['DVC_DOSSIERS_NEW'], units: ['91'] } })).json<Subscription>();
+    const edited = await api.request({ method: 'PATCH', url: `/v1/webhooks/${created.id}`, as: 'operate', payload: { description: 'an Giang dashboard', units: ['91', '40'] } });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ id: created.id, url: receiver.url, description: 'an Giang dashboard', indicators: ['DVC_DOSSIERS_NEW'], units: ['91', '40'], previousSecretExpiresAt: null });
+    expect(edited.body).not.toContain(created.secret);
+    const cleared = await api.request({ method: 'PATCH', url: `/v1/webhooks/${created.id}`, as: 'operate', payload: { indicators: [], description: null } });
+    expect(cleared.json()).toMatchObject({ indicators: [], units: ['91', '40'], description: null });
+
+    const unknown = await api.request({ method: 'PATCH', url: `/v1/webhooks/${created.id}`, as: 'operate', payload: { units: ['40', '999'] } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'body.units.1' }] });
+    const badUrl = await api.request({ method: 'PATCH', url: `/v1/webhooks/${created.id}`, as: 'operate', payload: { url: 'not a url' } });
+    expect(badUrl.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'body.url' })] });
+    expect((await api.request({ method: 'PATCH', url: `/v1/webhooks/${created.id}`, as: 'operate', payload: {} })).statusCode).toBe(400);
+    const badGrace = await api.request({ method: 'POST', url: `/v1/webhooks/${created.id}/secret`, as: 'operate', payload: { graceHours: -1 } });
+    expect(badGrace.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'body.graceHours' })] });
+
+    // A dead letter to redeliver: signed like any delivery.
+    const event = toCloudEvent({ id: 'revision-88', seq: 88, type: observationChangedEvent, subject: 'DVC_DOSSIERS_NEW/91/2025-08', time: '2025-09-01T00:00:00.000Z', data: { indicator: 'DVC_DOSSIERS_NEW' } }, 'urn:lgsp-connect:test');
+    await writeDeadLetter(api.t.db, { subscriptionId: created.id, streamEntryId: '2-0', eventId: event.id, eventType: event.type, subject: event.subject, body: JSON.stringify(event), attempts: 8, lastStatus: 500, lastError: 'HTTP 500' });
+    const deadId = (await api.request({ method: 'GET', url: `/v1/webhooks/dead-letters?subscription=${created.id}`, as: 'operate' })).json<DeadLetterView[]>()[0]?.id ?? 0;
+    const redeliver = async () => {
+      expect((await api.request({ method: 'POST', url: `/v1/webhooks/dead-letters/${deadId}/redeliver`, as: 'operate' })).statusCode).toBe(200);
+      const last = receiver.received.at(-1);
+      return { signature: last?.signature ?? '', body: last?.body ?? '' };
+    };
+    receiver.respond = () => 200;
+    receiver.secret = created.secret ?? '';
+
+    const rotated = await api.request({ method: 'POST', url: `/v1/webhooks/${created.id}/secret`, as: 'operate', payload: {} });
+    expect(rotated.statusCode).toBe(200);
+    const { secret, previousSecretExpiresAt } = rotated.json<{ secret: string; previousSecretExpiresAt: string }>();
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(created.secret);
+    expect(Date.parse(previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+    expect((await api.request({ method: 'GET', url: `/v1/webhooks/${created.id}`, as: 'operate' })).json()).toMatchObject({ previousSecretExpiresAt });
+    // Within the grace period a delivery verifies with either secret: the receiver still on the old one accepts it.
+    const during = await redeliver();
+    expect(during.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature(created.secret ?? '', during.signature, during.body)).toBe(true);
+    expect(verifyWebhookSignature(secret, during.signature, during.body)).toBe(true);
+
+    // A leaked secret: rotate with no grace, and the old ones stop verifying at once.
+    const urgent = (await api.request({ method: 'POST', url: `/v1/webhooks/${created.id}/secret`, as: 'operate', payload: { graceHours: 0 } })).json<{ secret: string; previousSecretExpiresAt: string | null }>();
+    expect(urgent.previousSecretExpiresAt).toBeNull();
+    receiver.secret = urgent.secret;
+    const after = await redeliver();
+    expect(after.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature(urgent.secret, after.signature, after.body)).toBe(true);
+    expect(verifyWebhookSignature(secret, after.signature, after.body)).toBe(false);
+    expect(verifyWebhookSignature(created.secret ?? '', after.signature, after.body)).toBe(false);
+    expect((await api.request({ method: 'GET', url: `/v1/webhooks/${created.id}`, as: 'operate' })).json()).toMatchObject({ previousSecretExpiresAt: null });
   });
 });

@@ -12,7 +12,7 @@ import { entryKeyOf, eventKeyOf } from '../src/events/stream-events.js';
 import { matchesFilter } from '../src/events/webhooks/filter.js';
 import { signWebhook, verifyWebhookSignature, webhookSignatureProblem } from '../src/events/webhooks/signature.js';
 import { groupName, webhookGroupIds } from '../src/events/webhooks/stream-groups.js';
-import { createWebhookSubscription, deleteWebhookSubscription, type NewWebhookSubscription } from '../src/events/webhooks/subscriptions.js';
+import { createWebhookSubscription, deleteWebhookSubscription, rotateWebhookSecret, type NewWebhookSubscription } from '../src/events/webhooks/subscriptions.js';
 import { createLogger } from '../src/logger.js';
 import { syncCompletedEvent } from '../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -264,6 +264,18 @@ describe('webhook dispatcher', () => {
     const arrivals = receiver.received.map((d) => d.eventId);
     expect(arrivals.indexOf(events[5]?.id ?? '')).toBeGreaterThan(arrivals.lastIndexOf(retried ?? ''));
     expect(arrivals.indexOf(events[1]?.id ?? '')).toBeLessThan(arrivals.lastIndexOf(retried ?? ''));
+  });
+
+  it('after a secret rotation, signs with the new secret and the old one until the grace period ends', async () => {
+    const { receiver, subscription } = await subscribe();
+    const rotated = await rotateWebhookSecret(t.db, subscription.id, 1);
+    await dispatcher.reload();
+    const event = observationEvent();
+    await append([event]);
+    await arrived(receiver, 1);
+    const [delivery] = receiver.received;
+    expect(receiver.rejected).toEqual([]); // the receiver still verifies with the old secret
+    expect(verifyWebhookSignature(rotated?.secret ?? '', delivery?.signature, delivery?.body ?? '')).toBe(true);
   });
 
   it('a slow receiver holds up only its own subscription', async () => {

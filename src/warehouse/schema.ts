@@ -315,6 +315,9 @@ export interface WebhookSubscriptionTable {
   units: ColumnType<string[], string[] | undefined, string[]>;
   /** Kept as is: the dispatcher signs every delivery with it (a hash could not sign). Never returned after creation. */
   secret: string;
+  /** After a rotation, the secret replaced: it also signs until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
   stream_start_id: string;
   created_at: Timestamp;
   failed_attempts: Generated<number>;

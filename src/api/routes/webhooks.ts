@@ -4,7 +4,7 @@ import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../eve
 import { webhookEventTypes } from '../../events/webhooks/filter.js';
 import {
   checkSubscriptionFilter, createWebhookSubscription, deleteWebhookSubscription, getWebhookSubscriptionSummary, listWebhookSubscriptions,
-  type WebhookSubscriptionSummary,
+  rotateWebhookSecret, updateWebhookSubscription, type WebhookSubscriptionChange, type WebhookSubscriptionSummary,
 } from '../../events/webhooks/subscriptions.js';
 import { ApiProblem, problemResponses } from '../problem.js';
 import type { ApiRoutes } from './index.js';
@@ -19,6 +19,7 @@ const subscriptionFields = {
   indicators: z.array(z.string()),
   units: z.array(z.string()),
   createdAt: z.string(),
+  previousSecretExpiresAt: z.string().nullable().describe('After a secret rotation: until when the old secret still signs (a second v1); null when it no longer does'),
   failedAttempts: z.number().int().describe('Failed delivery attempts so far (network errors, timeouts, non-2xx)'),
   lastFailureAt: z.string().nullable(),
   lastFailure: z.string().nullable(),
@@ -49,13 +50,21 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 function subscriptionView(s: WebhookSubscriptionSummary) {
   return {
     id: s.id, url: s.url, description: s.description, eventTypes: [...s.eventTypes], indicators: [...s.indicators], units: [...s.units],
-    createdAt: s.createdAt.toISOString(), failedAttempts: s.failedAttempts, lastFailureAt: iso(s.lastFailureAt), lastFailure: s.lastFailure, deadLetters: s.deadLetters,
+    createdAt: s.createdAt.toISOString(), previousSecretExpiresAt: iso(s.previousSecretExpiresAt), failedAttempts: s.failedAttempts, lastFailureAt: iso(s.lastFailureAt), lastFailure: s.lastFailure, deadLetters: s.deadLetters,
   };
 }
 
 function deadLetterView(d: DeadLetter) {
   return { ...d, event: { ...d.event }, failedAt: d.failedAt.toISOString(), redeliveredAt: iso(d.redeliveredAt) };
 }
+
+const subscriptionBody = {
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).max(2000),
+  description: z.string().max(500).nullable().optional(),
+  eventTypes: filterList('Event types').optional(),
+  indicators: filterList('Indicator codes').optional(),
+  units: filterList('Administrative unit codes (exact: a province does not include its communes)').optional(),
+};
 
 const notFound = (id: string) => new NotFoundError('Webhook subscription', id, 'GET /v1/webhooks lists the subscriptions.');
 
@@ -67,6 +76,13 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   const security = [{ apiKey: [] }];
   const tags = ['webhooks'];
   const stream = { key: deps.config.events.stream, groupPrefix: deps.config.queue.prefix };
+  const requireKnownFilter = async (input: WebhookSubscriptionChange) => {
+    const problems = await checkSubscriptionFilter(deps.db, input);
+    if (problems.length > 0) {
+      const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
+      throw new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    }
+  };
 
   app.post('/v1/webhooks', {
     config: { scope: 'operate' },
@@ -77,21 +93,11 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
         + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `X-Lgsp-Event-Id`), signed in '
         + '`X-Lgsp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the secret. A 2xx answer acknowledges; '
         + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}.`,
-      body: z.object({
-        url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).max(2000),
-        description: z.string().max(500).optional(),
-        eventTypes: filterList('Event types').optional(),
-        indicators: filterList('Indicator codes').optional(),
-        units: filterList('Administrative unit codes (exact: a province does not include its communes)').optional(),
-      }),
+      body: z.object(subscriptionBody),
       response: { 201: createdSchema, ...problemResponses(400, 401, 403) },
     },
   }, async (request, reply) => {
-    const problems = await checkSubscriptionFilter(deps.db, request.body);
-    if (problems.length > 0) {
-      const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
-      throw new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-    }
+    await requireKnownFilter(request.body);
     const created = await createWebhookSubscription(deps.db, deps.redis, stream, request.body);
     const summary = await getWebhookSubscriptionSummary(deps.db, created.id);
     if (!summary) throw notFound(created.id);
@@ -148,6 +154,44 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
     const found = await getWebhookSubscriptionSummary(deps.db, request.params.id);
     if (!found) throw notFound(request.params.id);
     return subscriptionView(found);
+  });
+
+  app.patch('/v1/webhooks/:id', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Change a subscription\'s URL, description or filter; the lists given replace the old ones',
+      description: 'Applies from the next event the dispatcher takes; its position in the stream and its pending events stay as they were.',
+      params: z.object({ id: z.string() }),
+      body: z.object(subscriptionBody).partial().refine((b) => Object.keys(b).length > 0, { message: 'give at least one of url, description, eventTypes, indicators, units' }),
+      response: { 200: subscriptionSchema, ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await requireKnownFilter(request.body);
+    if (!(await updateWebhookSubscription(deps.db, request.params.id, request.body))) throw notFound(request.params.id);
+    const summary = await getWebhookSubscriptionSummary(deps.db, request.params.id);
+    if (!summary) throw notFound(request.params.id);
+    return subscriptionView(summary);
+  });
+
+  app.post('/v1/webhooks/:id/secret', {
+    config: { scope: 'operate' },
+    schema: {
+      tags, security,
+      summary: 'Rotate the signing secret; the response is the only time the new one is shown',
+      description: 'Deliveries are signed with the new secret and, for `graceHours`, also with the old one (two `v1` values in X-Lgsp-Signature), '
+        + 'so the receiver keeps accepting them while it switches. `graceHours: 0` stops signing with the old secret at once (a leaked secret).',
+      params: z.object({ id: z.string() }),
+      body: z.object({ graceHours: z.number().int().min(0).max(168).default(24).describe('How long the old secret still signs; default 24') }).default({ graceHours: 24 }),
+      response: {
+        200: z.object({ id: z.string(), secret: z.string(), previousSecretExpiresAt: z.string().nullable() }).meta({ id: 'WebhookSecretRotated' }),
+        ...problemResponses(400, 401, 403, 404),
+      },
+    },
+  }, async (request) => {
+    const rotated = await rotateWebhookSecret(deps.db, request.params.id, request.body.graceHours);
+    if (!rotated) throw notFound(request.params.id);
+    return { id: request.params.id, secret: rotated.secret, previousSecretExpiresAt: iso(rotated.previousSecretExpiresAt) };
   });
 
   app.delete('/v1/webhooks/:id', {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../warehouse/database.js';
 import { attemptDelivery, type AttemptResult } from './delivery.js';
-import { recordAttemptFailure } from './subscriptions.js';
+import { getWebhookSubscription, recordAttemptFailure } from './subscriptions.js';
 
 /** An event given up on after its last attempt. */
 export interface DeadLetter {
@@ -98,12 +98,13 @@ export async function getDeadLetter(db: Db, id: number): Promise<DeadLetter | un
 export async function redeliverDeadLetter(db: Db, id: number, options: { readonly timeoutMs: number }): Promise<{ deadLetter: DeadLetter; result: AttemptResult } | undefined> {
   const found = await db
     .selectFrom('webhook_dead_letter as d')
-    .innerJoin('webhook_subscription as s', 's.id', 'd.subscription_id')
-    .select(['d.subscription_id', 'd.event_id', 's.url', 's.secret', sql<string>`d.event::text`.as('body')])
+    .select(['d.subscription_id', 'd.event_id', sql<string>`d.event::text`.as('body')])
     .where('d.id', '=', id)
     .executeTakeFirst();
-  if (!found) return undefined;
-  const result = await attemptDelivery({ id: found.subscription_id, url: found.url, secret: found.secret }, { eventId: found.event_id, body: found.body }, options);
+  // A subscription's dead letters go with it (on delete cascade): it exists unless removed just now.
+  const subscription = found && (await getWebhookSubscription(db, found.subscription_id));
+  if (!found || !subscription) return undefined;
+  const result = await attemptDelivery(subscription, { eventId: found.event_id, body: found.body }, options);
   if (result.ok) {
     await db.updateTable('webhook_dead_letter').set({ redelivered_at: new Date() }).where('id', '=', id).execute();
   } else {

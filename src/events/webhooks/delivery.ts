@@ -16,6 +16,14 @@ export interface DeliveryTarget {
   readonly id: string;
   readonly url: string;
   readonly secret: string;
+  /** A rotated-out secret that still signs, beside the new one, until it expires. */
+  readonly previousSecret?: { readonly secret: string; readonly expiresAt: Date } | null;
+}
+
+/** The secrets a delivery at `now` is signed with: the current one, and the previous one until it expires. */
+export function signingSecrets(target: DeliveryTarget, now: Date): string[] {
+  const previous = target.previousSecret;
+  return previous && previous.expiresAt > now ? [target.secret, previous.secret] : [target.secret];
 }
 
 /** One event to deliver: its CloudEvent id and the structured CloudEvent JSON, sent byte for byte. */
@@ -78,6 +86,7 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
 export async function attemptDelivery(target: DeliveryTarget, message: WebhookMessage, options: { readonly timeoutMs: number }): Promise<AttemptResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const now = new Date();
   try {
     const response = await fetch(target.url, {
       method: 'POST',
@@ -86,7 +95,7 @@ export async function attemptDelivery(target: DeliveryTarget, message: WebhookMe
       headers: {
         'content-type': contentType,
         'user-agent': userAgent,
-        [signatureHeader]: signWebhook(target.secret, message.body),
+        [signatureHeader]: signWebhook(signingSecrets(target, now), message.body, now),
         [eventIdHeader]: message.eventId,
         'x-lgsp-subscription-id': target.id,
       },

@@ -17,10 +17,13 @@ function hmacHex(secret: string, timestamp: number, body: string | Buffer): stri
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
-/** The signature header's value for `body` sent at `now`. The timestamp is signed with the body, so it cannot be changed alone. */
-export function signWebhook(secret: string, body: string | Buffer, now: Date = new Date()): string {
+/**
+ * The signature header's value for `body` sent at `now`: one `v1` per secret (two while a rotated-out secret is
+ * still honoured). The timestamp is signed with the body, so it cannot be changed alone.
+ */
+export function signWebhook(secrets: string | readonly string[], body: string | Buffer, now: Date = new Date()): string {
   const t = Math.floor(now.getTime() / 1000);
-  return `t=${t},v1=${hmacHex(secret, t, body)}`;
+  return [`t=${t}`, ...(typeof secrets === 'string' ? [secrets] : secrets).map((secret) => `v1=${hmacHex(secret, t, body)}`)].join(',');
 }
 
 export type SignatureProblem = 'malformed' | 'timestamp_out_of_tolerance' | 'signature_mismatch';

@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import type { Db } from '../../warehouse/database.js';
+import type { DeliveryTarget } from './delivery.js';
 import type { WebhookFilter } from './filter.js';
 import { webhookEventTypes } from './filter.js';
 import { newWebhookSecret } from './signature.js';
 import { ensureGroup, lastEntryId, type WebhookStream } from './stream-groups.js';
 
-/** A subscription as the dispatcher uses it (with its secret: never shown after creation). */
-export interface WebhookSubscription extends WebhookFilter {
+/** A subscription as the dispatcher uses it (with its secrets: never shown after creation or rotation). */
+export interface WebhookSubscription extends WebhookFilter, DeliveryTarget {
   readonly id: string;
   readonly url: string;
   readonly description: string | null;
   readonly secret: string;
+  readonly previousSecret: { readonly secret: string; readonly expiresAt: Date } | null;
   /** The stream entry it starts after. */
   readonly streamStartId: string;
   readonly createdAt: Date;
@@ -23,6 +26,8 @@ export interface WebhookSubscriptionSummary extends WebhookFilter {
   readonly url: string;
   readonly description: string | null;
   readonly createdAt: Date;
+  /** Until when the secret replaced by the last rotation still signs; null when none does. */
+  readonly previousSecretExpiresAt: Date | null;
   readonly failedAttempts: number;
   readonly lastFailureAt: Date | null;
   readonly lastFailure: string | null;
@@ -30,7 +35,8 @@ export interface WebhookSubscriptionSummary extends WebhookFilter {
   readonly deadLetters: number;
 }
 
-export interface NewWebhookSubscription {
+/** What a subscription's owner chooses: where, and which events. */
+export interface WebhookSubscriptionFields {
   readonly url: string;
   readonly description?: string | null | undefined;
   readonly eventTypes?: readonly string[] | undefined;
@@ -38,13 +44,18 @@ export interface NewWebhookSubscription {
   readonly units?: readonly string[] | undefined;
 }
 
+export type NewWebhookSubscription = WebhookSubscriptionFields;
+
+/** A change to a subscription: the fields given are replaced, the others kept. */
+export type WebhookSubscriptionChange = { readonly [K in keyof WebhookSubscriptionFields]?: WebhookSubscriptionFields[K] | undefined };
+
 const unique = (list: readonly string[] | undefined) => [...new Set(list ?? [])];
 
 /**
  * What is wrong with a new subscription's filter: unknown event types, indicators or unit codes, each with its
  * field (`eventTypes.1`), so a typo is refused instead of silently matching nothing.
  */
-export async function checkSubscriptionFilter(db: Db, input: NewWebhookSubscription): Promise<{ field: string; message: string }[]> {
+export async function checkSubscriptionFilter(db: Db, input: WebhookSubscriptionChange): Promise<{ field: string; message: string }[]> {
   const problems: { field: string; message: string }[] = [];
   (input.eventTypes ?? []).forEach((type, i) => {
     if (!(webhookEventTypes as readonly string[]).includes(type)) problems.push({ field: `eventTypes.${i}`, message: `unknown event type "${type}"; known: ${webhookEventTypes.join(', ')}` });
@@ -93,13 +104,14 @@ export async function createWebhookSubscription(db: Db, redis: Redis, stream: We
 
 interface SubscriptionRow {
   id: string; url: string; description: string | null; event_types: string[]; indicators: string[]; units: string[];
-  secret: string; stream_start_id: string; created_at: Date;
+  secret: string; previous_secret: string | null; previous_secret_expires_at: Date | null; stream_start_id: string; created_at: Date;
 }
 
 function toSubscription(r: SubscriptionRow): WebhookSubscription {
   return {
     id: r.id, url: r.url, description: r.description, eventTypes: r.event_types, indicators: r.indicators, units: r.units,
     secret: r.secret, streamStartId: r.stream_start_id, createdAt: r.created_at,
+    previousSecret: r.previous_secret !== null && r.previous_secret_expires_at !== null ? { secret: r.previous_secret, expiresAt: r.previous_secret_expires_at } : null,
   };
 }
 
@@ -118,6 +130,7 @@ function summaryQuery(db: Db) {
     .selectFrom('webhook_subscription as s')
     .select((eb) => [
       's.id', 's.url', 's.description', 's.event_types', 's.indicators', 's.units', 's.created_at', 's.failed_attempts', 's.last_failure_at', 's.last_failure',
+      sql<Date | null>`case when s.previous_secret_expires_at > now() then s.previous_secret_expires_at end`.as('previous_secret_expires_at'),
       eb.selectFrom('webhook_dead_letter as d').select((e) => e.fn.countAll<number>().as('n')).whereRef('d.subscription_id', '=', 's.id').where('d.redelivered_at', 'is', null).as('dead_letters'),
     ]);
 }
@@ -127,7 +140,7 @@ type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTak
 function toSummary(r: SummaryRow): WebhookSubscriptionSummary {
   return {
     id: r.id, url: r.url, description: r.description, eventTypes: r.event_types, indicators: r.indicators, units: r.units, createdAt: r.created_at,
-    failedAttempts: r.failed_attempts, lastFailureAt: r.last_failure_at, lastFailure: r.last_failure, deadLetters: r.dead_letters ?? 0,
+    previousSecretExpiresAt: r.previous_secret_expires_at, failedAttempts: r.failed_attempts, lastFailureAt: r.last_failure_at, lastFailure: r.last_failure, deadLetters: r.dead_letters ?? 0,
   };
 }
 
@@ -138,6 +151,46 @@ export async function listWebhookSubscriptions(db: Db): Promise<WebhookSubscript
 export async function getWebhookSubscriptionSummary(db: Db, id: string): Promise<WebhookSubscriptionSummary | undefined> {
   const row = await summaryQuery(db).where('s.id', '=', id).executeTakeFirst();
   return row && toSummary(row);
+}
+
+/**
+ * Changes a subscription's URL, description or filter (the lists given replace the old ones); false when there is
+ * none. The dispatcher hears of it (NOTIFY) and uses the change from the next event on; the stream position and
+ * anything pending stay as they were.
+ */
+export async function updateWebhookSubscription(db: Db, id: string, change: WebhookSubscriptionChange): Promise<boolean> {
+  const r = await db
+    .updateTable('webhook_subscription')
+    .set({
+      ...(change.url !== undefined ? { url: change.url } : {}),
+      ...(change.description !== undefined ? { description: change.description } : {}),
+      ...(change.eventTypes !== undefined ? { event_types: unique(change.eventTypes) } : {}),
+      ...(change.indicators !== undefined ? { indicators: unique(change.indicators) } : {}),
+      ...(change.units !== undefined ? { units: unique(change.units) } : {}),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Gives a subscription a new signing secret, returned this once. The secret it replaces keeps signing beside it
+ * (a second `v1`) for `graceHours`, so the receiver can switch without refusing a delivery; 0 drops it at once.
+ * Undefined when there is no such subscription.
+ */
+export async function rotateWebhookSecret(db: Db, id: string, graceHours: number): Promise<{ secret: string; previousSecretExpiresAt: Date | null } | undefined> {
+  const secret = newWebhookSecret();
+  const row = await db
+    .updateTable('webhook_subscription')
+    .set({
+      secret,
+      previous_secret: graceHours > 0 ? sql<string>`secret` : null,
+      previous_secret_expires_at: graceHours > 0 ? sql<Date>`now() + make_interval(hours => ${graceHours})` : null,
+    })
+    .where('id', '=', id)
+    .returning('previous_secret_expires_at')
+    .executeTakeFirst();
+  return row && { secret, previousSecretExpiresAt: row.previous_secret_expires_at };
 }
 
 /**
