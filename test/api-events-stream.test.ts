@@ -174,6 +174,39 @@ describe('GET /v1/events/stream: Server-Sent Events of the change stream', () =>
     replay.close();
   });
 
+  it('tells a client resuming from before the trimmed part of the stream about the gap, then goes on', async () => {
+    const key = `${stream}:gap`;
+    const gapApi = await startTestApi({ LGSP_EVENTS_STREAM: key });
+    try {
+      await gapApi.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = gapApi.app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const open = (lastEventId: string) => openSse(`http://127.0.0.1:${address.port}/v1/events/stream?lastEventId=${lastEventId}`, { authorization: `Bearer ${gapApi.keys.read}` });
+      await appendToStream(gapApi.deps.redis, { key, maxLength: 100_000 }, Array.from({ length: 8 }, () => cloudEvent(observationChangedEvent, 'DVC_DOSSIERS_NEW', '91')));
+      const ids = (await gapApi.deps.redis.xrange(key, '-', '+')).map(([id]) => id);
+      await gapApi.deps.redis.xtrim(key, 'MAXLEN', 5); // exactly: entries 0, 1 and 2 are gone
+
+      const late = await open(ids[0] ?? '');
+      const [gap, ...rest] = await late.waitForMessages(6);
+      expect(gap?.event).toBe('vn.lgsp.stream.gap');
+      expect(gap?.id).toBeUndefined(); // the client's Last-Event-ID stays where it was
+      expect(JSON.parse(gap?.data ?? '{}')).toMatchObject({ after: ids[0], firstAvailable: ids[3] });
+      expect(JSON.parse(gap?.data ?? '{}').detail).toContain('GET /v1/observations');
+      expect(rest.map((m) => m.id)).toEqual(ids.slice(3));
+      late.close();
+
+      // From the oldest entry held: no gap, and nothing but the entries after it.
+      const onTime = await open(ids[3] ?? '');
+      await onTime.waitForMessages(4);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(onTime.messages.map((m) => m.id)).toEqual(ids.slice(4));
+      onTime.close();
+    } finally {
+      await gapApi.deps.redis.del(key);
+      await gapApi.close();
+    }
+  });
+
   it('serves many clients from one blocked Redis connection, and stops it when they leave', async () => {
     const tailName = eventTailConnectionName(stream);
     const tailClients = async () =>

@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EventStreamHub, type EventSink } from '../../events/event-stream-hub.js';
 import { filterValues } from '../../events/stream-events.js';
+import { streamGapAfter, streamGapEvent, type StreamGap } from '../../events/stream-gap.js';
 import { normaliseStreamId } from '../../events/stream-ids.js';
 import { observationChangedEvent, observationRemovedEvent } from '../../events/outbox-events.js';
 import { ApiProblem, problemResponses } from '../problem.js';
@@ -26,7 +27,9 @@ A browser's \`EventSource\` dispatches each message under its type: listen with 
 
 **Filters** (each optional, repeat the parameter or separate values with commas; any value of a list matches, all lists must): \`type\` (CloudEvent type, e.g. \`${observationChangedEvent}\`, \`${observationRemovedEvent}\`, \`vn.lgsp.aggregate.changed.v1\`, \`vn.lgsp.sync.completed.v1\`), \`indicator\` (indicator code: \`data.indicator\`), \`unit\` (administrative unit code: \`data.unit.code\`, e.g. \`91\`). Events without an indicator or unit (sync events) never match those two filters.
 
-**Resuming**: send the id of the last message received in the \`Last-Event-ID\` header (an \`EventSource\` does so by itself when it reconnects) or the \`lastEventId\` query parameter (the header wins): the stream continues with the entries after it, in order, with no gap and no duplicate (as long as the stream still holds them: it is capped at LGSP_EVENTS_STREAM_MAXLEN entries). \`0\` replays the whole stream. Without either, the stream starts from now.
+**Resuming**: send the id of the last message received in the \`Last-Event-ID\` header (an \`EventSource\` does so by itself when it reconnects) or the \`lastEventId\` query parameter (the header wins): the stream continues with the entries after it, in order, with no gap and no duplicate while the stream holds them. \`0\` replays the whole stream. Without either, the stream starts from now.
+
+**Gaps**: the stream is capped at LGSP_EVENTS_STREAM_MAXLEN entries. A client resuming from an entry older than the oldest one it still holds (once entries were trimmed) first gets a \`${streamGapEvent}\` message (no \`id\`) whose data says so: \`{"after", "firstAvailable", "detail"}\`. The events in between are gone from the stream: re-read the state it cares about (\`GET /v1/observations\`), then go on with the messages that follow.
 
 **Keep-alive**: a comment line (\`: keep-alive\`) every ${heartbeatMs / 1000} s; the first lines are a \`retry: ${retryMs}\` hint and a \`: connected\` comment, sent at once. A client that falls far behind (megabytes unsent) is disconnected and resumes with its Last-Event-ID.`;
 
@@ -58,6 +61,11 @@ function responseSink(res: ServerResponse): EventSink {
     },
     end: () => { if (!res.writableEnded) res.end(); },
   };
+}
+
+function gapDetail(gap: StreamGap): string {
+  return `The stream no longer holds the entries between ${gap.after} and ${gap.firstAvailable ?? 'now'}: it keeps LGSP_EVENTS_STREAM_MAXLEN entries and `
+    + 'trims the oldest, so events you missed may be gone. Re-read what you follow (GET /v1/observations) to catch up; the messages that follow go on from there.';
 }
 
 /** `GET /v1/events/stream`: the change events as Server-Sent Events, filtered, resumable. */
@@ -113,7 +121,9 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
     const res = reply.raw;
     const sink = responseSink(res);
     let subscription;
+    let gap: StreamGap | null = null;
     try {
+      if (after !== null) gap = await streamGapAfter(deps.redis, deps.config.events.stream, after);
       subscription = await hub.subscribe({ after, filter, sink });
     } catch (error) {
       request.log.warn({ err: (error as Error).message }, 'could not open the event stream');
@@ -137,6 +147,10 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
     });
     res.socket?.setNoDelay(true);
     res.write(`retry: ${retryMs}\n: connected\n\n`);
+    if (gap !== null) {
+      request.log.info({ ...gap }, 'a client resumed from before the trimmed part of the event stream: told of the gap');
+      res.write(`event: ${streamGapEvent}\ndata: ${JSON.stringify({ ...gap, detail: gapDetail(gap) })}\n\n`);
+    }
     const heartbeat = setInterval(() => { sink.write(': keep-alive\n\n'); }, heartbeatMs);
     res.on('close', () => {
       clearInterval(heartbeat);
