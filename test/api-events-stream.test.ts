@@ -190,8 +190,9 @@ describe('GET /v1/events/stream: Server-Sent Events of the change stream', () =>
       const [gap, ...rest] = await late.waitForMessages(6);
       expect(gap?.event).toBe('vn.lgsp.stream.gap');
       expect(gap?.id).toBeUndefined(); // the client's Last-Event-ID stays where it was
-      expect(JSON.parse(gap?.data ?? '{}')).toMatchObject({ after: ids[0], firstAvailable: ids[3] });
-      expect(JSON.parse(gap?.data ?? '{}').detail).toContain('GET /v1/observations');
+      const told = JSON.parse(gap?.data ?? '{}') as { after: string; firstAvailable: string; detail: string };
+      expect(told).toMatchObject({ after: ids[0], firstAvailable: ids[3] });
+      expect(told.detail).toContain('GET /v1/observations');
       expect(rest.map((m) => m.id)).toEqual(ids.slice(3));
       late.close();
 
