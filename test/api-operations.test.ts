@@ -274,7 +274,8 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
     const first = await operate({ method: 'POST', url: '/v1/connections/dvc/syncs', payload: {} });
     expect(first.statusCode).toBe(202);
     const queued = first.json<{ joined: boolean; run: Run }>();
-    expect(queued).toMatchObject({ joined: false, run: { connectionId: 'dvc', mode: 'incremental', status: 'queued' } });
+    // No worker yet: the answer says so (the run waits in the queue).
+    expect(queued).toMatchObject({ joined: false, run: { connectionId: 'dvc', mode: 'incremental', status: 'queued' }, workers: 0 });
     firstRun = queued.run.id;
 
     const second = await operate({ method: 'POST', url: '/v1/connections/dvc/syncs', payload: { mode: 'incremental' } });
@@ -373,8 +374,9 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
   it('POST /v1/runs/{id}/replay: a replay run (202) that succeeds; a replay of a replay replays the original; nothing landed is 409; 400, 404', async () => {
     const res = await operate({ method: 'POST', url: `/v1/runs/${firstRun}/replay` });
     expect(res.statusCode).toBe(202);
-    const { run: queued } = res.json<{ joined: boolean; run: Run }>();
+    const { run: queued, workers } = res.json<{ joined: boolean; run: Run; workers: number }>();
     expect(queued).toMatchObject({ mode: 'replay', replayOf: firstRun, connectionId: 'dvc' });
+    expect(workers).toBe(1);
     const replayed = await waitForRun(queued.id);
     expect(replayed).toMatchObject({ status: 'succeeded', mode: 'replay', replayOf: firstRun });
     expect(replayed.counts).toMatchObject({ records_fetched: 12, observations_inserted: 0, observations_updated: 0 });

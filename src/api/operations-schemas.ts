@@ -112,6 +112,7 @@ export const startedRunSchema = z
   .object({
     joined: z.boolean().describe('true: the connection already had this run queued or running, and the request joined it'),
     run: runSchema,
+    workers: z.number().int().describe('Sync workers consuming the queue now; 0: the run stays queued until one starts (`npm run worker`)'),
   })
   .meta({ id: 'StartedRun' });
 

@@ -46,18 +46,6 @@ export async function withSyncQueue<T>(ctx: CliContext, fn: (queue: SyncQueue) =
   }
 }
 
-/**
- * How many workers consume this queue. BullMQ's `getWorkersCount()` counts every client named after the queue
- * (prefix and name) on the whole Redis server: CLIENT LIST is not per database, so workers of the same queue in
- * another Redis database would be counted too. Only those on our database are.
- */
-export async function workersOnQueue(queue: SyncQueue, redisUrl: string): Promise<number> {
-  const path = new URL(redisUrl).pathname.replace(/^\//, '');
-  const db = /^\d+$/.test(path) ? path : '0';
-  const workers = await queue.getWorkers();
-  return workers.filter((w) => w.db === undefined || w.db === db).length;
-}
-
 /** The connectors this process can load (built-ins plus LGSP_CONNECTOR_MODULES). */
 export async function loadConnectors(ctx: CliContext): Promise<ConnectorRegistry> {
   return installedConnectors(ctx.config.connectorModules);

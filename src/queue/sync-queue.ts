@@ -55,3 +55,15 @@ export async function enqueueRun(db: Db, queue: SyncQueue, run: SyncRun): Promis
   await queue.add('sync', { connectionId: run.connection_id, runId: run.id }, { ...syncJobOptions, jobId });
   await setRunJob(db, run.id, jobId);
 }
+
+/**
+ * How many workers consume this queue. BullMQ's `getWorkersCount()` counts every client named after the queue
+ * (prefix and name) on the whole Redis server: CLIENT LIST is not per database, so workers of the same queue in
+ * another Redis database would be counted too. Only those on our database are.
+ */
+export async function workersOnQueue(queue: SyncQueue, redisUrl: string): Promise<number> {
+  const path = new URL(redisUrl).pathname.replace(/^\//, '');
+  const db = /^\d+$/.test(path) ? path : '0';
+  const workers = await queue.getWorkers();
+  return workers.filter((w) => w.db === undefined || w.db === db).length;
+}

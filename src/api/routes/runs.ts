@@ -1,4 +1,7 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
+import { workersOnQueue } from '../../queue/sync-queue.js';
+import type { SyncRun } from '../../warehouse/sync-runs.js';
 import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
 import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
 import {
@@ -28,6 +31,12 @@ const runDetailSchema = runSchema
  */
 export const runRoutes: ApiRoutes = async (app, { deps }) => {
   const { db, syncQueue: queue } = deps;
+  /** The answer to a queued run: with how many workers will take it, and a warning in the log when none. */
+  const started = async (log: FastifyBaseLogger, run: SyncRun, joined: boolean) => {
+    const workers = await workersOnQueue(queue, deps.config.queue.redisUrl);
+    if (workers === 0) log.warn({ runId: run.id, connectionId: run.connection_id }, 'no sync worker consumes the queue: the run stays queued until one starts (npm run worker)');
+    return { joined, run: runToJson(run), workers };
+  };
 
   app.post('/v1/connections/:id/syncs', {
     config: { scope: 'operate' },
@@ -44,7 +53,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request, reply) => {
     const runRequest = await withFieldsIn('body', () => syncRequest(request.params.id, request.body));
     const { run, joined } = await startSync(db, queue, runRequest);
-    return reply.code(202).send({ joined, run: runToJson(run) });
+    return reply.code(202).send(await started(request.log, run, joined));
   });
 
   app.get('/v1/runs', {
@@ -96,6 +105,6 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request, reply) => {
     const { request: replay } = await prepareReplay(db, request.params.id);
     const { run, joined } = await startSync(db, queue, replay);
-    return reply.code(202).send({ joined, run: runToJson(run) });
+    return reply.code(202).send(await started(request.log, run, joined));
   });
 };

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { startSync, syncRequest, type SyncSpelling } from '../../operations/syncs.js';
+import { workersOnQueue } from '../../queue/sync-queue.js';
 import type { RunRequest } from '../../warehouse/sync-runs.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { describeMode, runToJson } from '../../operations/runs.js';
-import { note, parseMonth, positiveInt, requireConnection, runOperatorCommand, withSyncQueue, workersOnQueue } from '../operator.js';
+import { note, parseMonth, positiveInt, requireConnection, runOperatorCommand, withSyncQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome, type FollowOutput } from '../progress.js';
 
 export interface FollowFlags {
