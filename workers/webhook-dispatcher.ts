@@ -1,5 +1,5 @@
 // The webhook dispatcher: delivers the change events of the Redis Stream (LGSP_EVENTS_STREAM) to the webhook
-// subscriptions, each in stream order, at least once, signed; retries with backoff, then dead letters. One
+// subscriptions, in stream order per subject, at least once, signed; retries with backoff, then dead letters. One
 // dispatcher delivers at a time (an advisory lock); more instances stand by and take over when it ends.
 import { startWebhookDispatcher } from '../src/events/webhooks/run-dispatcher.js';
 import { runProcess } from '../src/process/main.js';

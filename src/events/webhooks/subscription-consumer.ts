@@ -40,8 +40,9 @@ interface PendingDelivery {
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Serves one subscription: reads its consumer group and delivers each wanted event in stream order, one at a
- * time, retrying until delivered or dead-lettered, and only then acknowledges it (at least once, in order). It
+ * Serves one subscription: reads its consumer group and delivers the wanted events, several at once but one at a
+ * time per subject in stream order, each retried until delivered or dead-lettered and only then acknowledged (at
+ * least once, in order per subject). It
  * starts with its pending entries (read before, not acknowledged: after a crash, a takeover or a failed round)
  * and after any error goes back to them, so no entry is ever passed over. Runs beside the other subscriptions'
  * consumers, each with its own connection: a slow receiver holds up only its own subscription.
@@ -136,7 +137,7 @@ export class SubscriptionConsumer {
         lanes.add(message.subject, async () => {
           if (this.stopped()) return;
           await this.deliver(message);
-          await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, [entry.entryId]);
+          await ackEntries(this.ctx.redis, this.ctx.stream, this.subscription.id, [message.entryId]);
         });
       }
       await lanes.settle();
