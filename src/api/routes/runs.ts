@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { workersOnQueue } from '../../queue/sync-queue.js';
-import type { SyncRun } from '../../warehouse/sync-runs.js';
 import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
 import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
+import { workersOnQueue } from '../../queue/sync-queue.js';
+import type { SyncRun } from '../../warehouse/sync-runs.js';
 import {
   connectionIdParam, cursorSchema, runIdParam, runSchema, startedRunSchema, syncRequestSchema, syncStatuses, tags, withFieldsIn,
 } from '../operations-schemas.js';
