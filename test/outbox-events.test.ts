@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutboxEvents, readUnpublished } from '../src/events/outbox-events.js';
+import { relayPending } from '../src/events/relay.js';
+import { observationRevisionBatch } from '../src/warehouse/observations.js';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
 import { insertConnection } from '../src/warehouse/connections.js';
@@ -56,5 +58,29 @@ describe('outbox events', () => {
     const round = await readUnpublished(t.db, 5);
     expect(round.seqs).toEqual(seqs);
     expect(round.events).toEqual(all);
+  });
+
+  it('a large page is relayed in revision order, each event once; reading resumes inside it', async () => {
+    await sql`update outbox_event set published_at = now()`.execute(t.db);
+    const unit = (await sql<{ id: number }>`select id from admin_unit where level = 'province' and valid_to is null and code = '91'`.execute(t.db)).rows[0]?.id ?? 0;
+    // 1,234 revisions written in shuffled id order within the batch row: the events still come in revision order.
+    const ids = (await sql<{ id: number }>`
+      insert into observation_revision (indicator_code, unit_id, period_code, change, new_value, new_status, connection_id)
+      select 'DVC_DOSSIERS_NEW', ${unit}, 'P' || n, 'insert', n, 'final', 'src' from generate_series(1, 1234) as n
+      returning id`.execute(t.db)).rows.map((r) => r.id);
+    const shuffled = [...ids].sort((a, b) => (a * 7919) % 1234 - (b * 7919) % 1234);
+    await sql`insert into outbox_event (type, revision_ids) values (${observationRevisionBatch}, ${shuffled}::bigint[])`.execute(t.db);
+
+    const calls: string[][] = [];
+    const delivered = await relayPending(t.db, (events) => { calls.push(events.map((e) => e.id)); return Promise.resolve(); }, { source: 'urn:test', eventsPerRound: 2000 });
+    expect(delivered).toBe(1234);
+    expect(calls.flat()).toEqual(ids.map((id) => `revision-${id}`));
+    expect((await readUnpublished(t.db, 2000)).seqs).toEqual([]);
+
+    const seq = (await sql<{ seq: number }>`select max(seq) as seq from outbox_event`.execute(t.db)).rows[0]?.seq ?? 0;
+    const middle = ids[599] ?? 0;
+    const rest = await readOutboxEvents(t.db, { seq, revisionId: middle }, 10_000);
+    expect(rest.map((e) => e.id)).toEqual(ids.slice(600).map((id) => `revision-${id}`));
+    expect(rest[0]?.data).toMatchObject({ indicator: 'DVC_DOSSIERS_NEW', unit: { code: '91' }, period: 'P601', value: '601' });
   });
 });
