@@ -16,6 +16,7 @@ import { registerScheduleCommands } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerUnitsCommands } from './commands/units.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { registerUploadCommand } from './commands/upload.js';
 
 const program = new Command('lgsp')
@@ -42,5 +43,6 @@ registerRejectedCommands(program);
 registerReplayCommand(program);
 registerServeCommand(program);
 registerApiKeyCommands(program);
+registerWebhookCommands(program);
 
 await program.parseAsync(process.argv);
