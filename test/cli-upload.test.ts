@@ -54,6 +54,30 @@ describe('lgsp upload', () => {
     expect(population).toEqual([]);
   });
 
+  it('says which rows a province\'s connection left to other provinces\' connections, so an upload to the wrong one is not silent', async () => {
+    await insertConnection(t.db, { id: 'so-khcn-91', connectorId: 'spreadsheet', name: 'Sở KH&CN An Giang', config: { inbox: join(dir, 'inbox-91'), provinces: ['91'] }, secretRefs: {} });
+    const path = join(dir, 'hai-tinh.xlsx');
+    await writeFile(path, await departmentWorkbook([
+      ['RD_PERSONNEL', 91, 2025, 1850, 'Chính thức'],
+      ['RD_PERSONNEL', 40, 2025, 2100, 'Chính thức'],
+      ['HDI', 'Nghệ An', 2024, 0.71, 'Chính thức'],
+      ['HDI', 'Việt Nam', 2024, 0.766, 'Chính thức'],
+    ]));
+    const text = await upload(['so-khcn-91', path]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/hai-tinh\.xlsx: 1 row\(s\) loaded, 0 rejected/);
+    expect(text.stdout).toContain('3 row(s) not for this connection, which loads province 91 only (40: 2 rows, 1 national row): left to the connections of their provinces');
+
+    // The same bytes again: nothing new, and still the rows it leaves to others.
+    const again = await upload(['so-khcn-91', path]);
+    expect(again.stdout).toContain('hai-tinh.xlsx: the inbox already had these exact bytes');
+    expect(again.stdout).toContain('3 row(s) not for this connection');
+    const json = JSON.parse((await upload(['so-khcn-91', path, '--json'])).stdout) as { rowsLeftOut: unknown };
+    expect(json.rowsLeftOut).toEqual({ covered: ['91'], byProvince: { 40: 2 }, national: 1 });
+    // A connection of every province leaves nothing out, and says nothing of it.
+    expect((await upload(['so-khcn', path])).stdout).not.toContain('not for this connection');
+  });
+
   it('a missing file, a file that is not .xlsx and a connection of another connector exit 2', async () => {
     const missing = await upload(['so-khcn', join(dir, 'nope.xlsx')]);
     expect(missing.code).toBe(2);

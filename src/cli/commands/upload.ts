@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { leftOutCount, rowsLeftOut, type LeftOutRows } from '../../../connectors/spreadsheet/left-out-rows.js';
 import { projectRoot } from '../../config/project-root.js';
 import { executeRun } from '../../pipeline/run-sync.js';
 import type { Connection } from '../../warehouse/connections.js';
@@ -88,10 +89,22 @@ async function rejectedRows(ctx: CliContext, runId: number): Promise<RejectedRow
   });
 }
 
-function printReport(ctx: CliContext, file: string, run: SyncRun, rejected: readonly RejectedRow[]): void {
+/** "40: 12 rows, 96: 1 row; 2 national rows" */
+function describeLeftOut(rows: LeftOutRows): string {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const provinces = Object.entries(rows.byProvince).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}: ${plural(n, 'row')}`);
+  return [...provinces, ...(rows.national > 0 ? [plural(rows.national, 'national row')] : [])].join(', ');
+}
+
+function printReport(ctx: CliContext, file: string, run: SyncRun, rejected: readonly RejectedRow[], leftOut: LeftOutRows): void {
   const loaded = run.records_fetched - run.records_rejected;
-  if (run.records_fetched === 0) ctx.print(`${file}: the inbox already had these exact bytes; nothing new to load (run ${run.id}).`);
+  // The inbox cursor holds each file's hash: unchanged, the run found these bytes already processed.
+  const sameBytes = JSON.stringify(run.cursor_before) === JSON.stringify(run.cursor_after);
+  if (sameBytes) ctx.print(`${file}: the inbox already had these exact bytes; nothing new to load (run ${run.id}).`);
   else ctx.print(`${file}: ${loaded} row(s) loaded, ${run.records_rejected} rejected (run ${run.id}); observations ${run.observations_inserted} inserted, ${run.observations_updated} updated, ${run.observations_removed} removed, ${run.observations_unchanged} unchanged.`);
+  if (leftOutCount(leftOut) > 0) {
+    ctx.print(`${leftOutCount(leftOut)} row(s) not for this connection, which loads ${leftOut.covered.length === 1 ? 'province' : 'provinces'} ${leftOut.covered.join(', ')} only (${describeLeftOut(leftOut)}): left to the connections of their provinces, neither loaded nor rejected. Upload the workbook to those connections too (\`lgsp connections list\`).`);
+  }
   if (rejected.length > 0) {
     ctx.print(renderTable(['file', 'row', 'code', 'reason'], rejected.map((r) => [r.file ?? '-', r.row === null ? '-' : String(r.row), r.code, r.reason])));
     ctx.print('Fix these rows in the workbook and upload it again under the same name: it replaces this upload.');
@@ -100,15 +113,17 @@ function printReport(ctx: CliContext, file: string, run: SyncRun, rejected: read
 
 export async function runUpload(ctx: CliContext, connectionId: string, path: string, flags: UploadFlags): Promise<number> {
   const source = await requireWorkbook(path);
-  const inbox = inboxOf(await requireConnection(ctx, connectionId));
+  const connection = await requireConnection(ctx, connectionId);
+  const inbox = inboxOf(connection);
   const file = await placeInInbox(source, inbox);
   const run = await syncNow(ctx, connectionId);
   const rejected = await rejectedRows(ctx, run.id);
+  const leftOut = await rowsLeftOut(source, connection.config);
   const code = run.status !== 'succeeded' ? ExitCode.failure : rejected.length > 0 ? ExitCode.partial : ExitCode.ok;
   if (flags.json === true) {
-    ctx.print(JSON.stringify({ file, inbox, runId: run.id, status: run.status, rowsLoaded: run.records_fetched - run.records_rejected, rowsRejected: run.records_rejected, counts: countsOf(run), rejected }, null, 2));
+    ctx.print(JSON.stringify({ file, inbox, runId: run.id, status: run.status, rowsLoaded: run.records_fetched - run.records_rejected, rowsRejected: run.records_rejected, rowsLeftOut: leftOut, counts: countsOf(run), rejected }, null, 2));
   } else if (run.status === 'succeeded') {
-    printReport(ctx, file, run, rejected);
+    printReport(ctx, file, run, rejected, leftOut);
   }
   if (run.status !== 'succeeded') for (const line of describeRunFailure(run)) note(line);
   else ctx.logger.debug({ counts: formatCounts(countsOf(run)) }, 'upload synced');
