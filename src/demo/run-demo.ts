@@ -3,6 +3,7 @@ import type { CliContext } from '../cli/context.js';
 import { renderTable } from '../cli/table.js';
 import { printLoadReport } from '../cli/commands/reference.js';
 import { printCatalogue } from '../cli/commands/catalogue.js';
+import { startOutboxRelay, type RunningRelay } from '../events/run-relay.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, requestSync } from '../queue/sync-queue.js';
 import { createSyncWorker } from '../queue/sync-worker.js';
@@ -33,9 +34,11 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
   printLoadReport(ctx, await loadReferenceData(ctx.db, { adminUnitsDir: ctx.config.adminUnitsDir, logger: ctx.logger }));
 
   await checkRedis(ctx.config.redisUrl);
-  ctx.print('\n== 2. Source emulators, a sync worker and the API');
+  ctx.print('\n== 2. Source emulators, a sync worker, the outbox relay and the API');
   const sources = await startDemoSources();
   const api = await startDemoApi(ctx);
+  // Lost lock: another relay may publish now, so this one stops (what it left is published by the next one).
+  const relay: RunningRelay = await startOutboxRelay(ctx, { onLockLost: () => { void relay.stop(); } });
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
@@ -43,6 +46,7 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);
+    ctx.print(`  relay            change events to the Redis Stream ${ctx.config.events.stream}`);
     ctx.print(`  API              ${api.url} (docs ${api.url}/docs), read key: ${api.readKey}`);
 
     ctx.print(`\n== 3. One connection per source and province (${demoProvinces.map((p) => `${p.name} ${p.code}`).join(', ')}), synced from 2024-01`);
@@ -56,6 +60,11 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
     }
     const finished = await followRuns(ctx, runs);
     const failed = finished.filter((r) => r.status !== 'succeeded');
+    await relay.drained();
+    const published = relay.published();
+    ctx.print(published > 0
+      ? `  ${published.toLocaleString('en')} change events published to the Redis Stream ${ctx.config.events.stream}`
+      : `  the change events go to the Redis Stream ${ctx.config.events.stream} through the relay already running (\`npm run relay\`)`);
 
     ctx.print('\n== 4. Resolution 57 indicators by province (latest value, 2030 targets by document)');
     for (const { code, name } of demoProvinces) {
@@ -71,12 +80,14 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
     }
     ctx.print('\nNext: `lgsp runs list`, `lgsp rejected list`, `lgsp query DVC_ONLINE_RATE --unit 91 --period 2025`.');
     ctx.print(`The API: curl -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/progress?unit=91'`);
+    ctx.print(`The change events (Server-Sent Events, from the start of the stream): curl -N -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/events/stream?lastEventId=0&indicator=DVC_ONLINE_RATE'`);
     if (options.stayUp) {
       ctx.print(`\nThe API and the emulators stay up at ${api.url} until you press Ctrl-C.`);
       await untilInterrupted();
     } else ctx.print('To keep the API up after the demo: `npm run demo -- --stay-up`, or `npm run lgsp -- serve` with a key from `npm run lgsp -- apikey create --scopes read`.');
     return 0;
   } finally {
+    await relay.stop();
     await api.stop();
     await worker.shutdown();
     await queue.close();

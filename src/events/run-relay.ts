@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../logger.js';
+import { CoalescingTask } from '../process/coalescing-task.js';
+import { ListeningLock } from '../process/listening-lock.js';
+import type { Db } from '../warehouse/database.js';
+import { prunePublished } from './outbox-events.js';
+import { appendToStream } from './redis-stream.js';
+import { relayPending } from './relay.js';
+
+export interface RelayProcessContext {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly db: Db;
+}
+
+/** A running relay: `published` counts the events it delivered since it started. */
+export interface RunningRelay {
+  readonly published: () => number;
+  /** Resolves once everything committed so far is published (or the relay stands by for another). */
+  readonly drained: () => Promise<void>;
+  readonly stop: () => Promise<void>;
+}
+
+const pruneEveryMs = 60 * 60_000;
+/** About how many events a round reads and delivers: a page of the largest connector pages is one round. */
+const eventsPerRound = 2_000;
+
+/**
+ * The outbox relay as a process runs it: publishes the change events committed with the warehouse's changes to
+ * the Redis Stream (LGSP_EVENTS_STREAM) as CloudEvents, in order, at least once. Woken by PostgreSQL NOTIFY at
+ * each commit, with a poll (LGSP_OUTBOX_POLL_MS) as a safety net; prunes published rows past their retention.
+ * One relay publishes at a time (an advisory lock); more stand by. `onLockLost` is called when the lock's
+ * connection fails: the caller must stop publishing at once (the worker exits).
+ */
+export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
+  const { config, logger, db } = ctx;
+  const redis = new Redis(config.redisUrl);
+  const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
+  let holdsLock = false;
+  let stopped = false;
+  let published = 0;
+  const drain = new CoalescingTask(async () => {
+    const started = performance.now();
+    const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, eventsPerRound });
+    published += delivered;
+    if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
+  });
+  // The outbox trigger (migration 0008) notifies on this channel at each commit.
+  const lock = await ListeningLock.connect(
+    { databaseUrl: config.databaseUrl, channel: 'lgsp_outbox', lockName: 'lgsp-outbox-relay', applicationName: 'lgsp-outbox-relay' },
+    () => { if (holdsLock && !stopped) drain.request(); },
+  );
+  lock.onError((error) => {
+    // Without its connection the relay can neither hear commits nor hold the lock; unmarked events are published
+    // again, with the same ids, by whichever relay takes over.
+    logger.error({ err: error.message }, 'the relay lost its PostgreSQL connection');
+    hooks.onLockLost(error);
+  });
+  const tick = async () => {
+    if (stopped) return;
+    if (!holdsLock) {
+      holdsLock = await lock.tryLock();
+      if (holdsLock) logger.info('holding the relay lock: publishing');
+      else logger.debug('another relay is publishing: standing by');
+    }
+    if (holdsLock) drain.request();
+    await drain.settle().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'publishing failed; retrying at the next poll'); });
+  };
+  const prune = async () => {
+    const pruned = await prunePublished(db, config.events.retentionHours);
+    if (pruned > 0) logger.info({ pruned, olderThanHours: config.events.retentionHours }, 'published outbox rows pruned');
+  };
+  await tick();
+  await prune();
+  const poll = setInterval(() => { void tick(); }, config.events.pollMs);
+  const pruning = setInterval(() => { prune().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); }); }, pruneEveryMs);
+  return {
+    published: () => published,
+    drained: () => tick(),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(poll);
+      clearInterval(pruning);
+      await drain.settle().catch(() => undefined);
+      await lock.close();
+      redis.disconnect();
+    },
+  };
+}
