@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
@@ -13,7 +14,8 @@ describe('lgsp CLI', () => {
   afterAll(async () => t.drop());
 
   it('demo: migrates, loads at province level without commune files, syncs the emulated sources and shows each province against its targets', async () => {
-    const r = await runCli(['demo'], { DATABASE_URL: t.url, LGSP_ADMIN_UNITS_DIR: '/nonexistent/admin-units', LGSP_QUEUE_PREFIX: `lgsp-demo-test-${process.pid}` });
+    const stream = `lgsp-test:demo-events:${process.pid}`;
+    const r = await runCli(['demo'], { DATABASE_URL: t.url, LGSP_ADMIN_UNITS_DIR: '/nonexistent/admin-units', LGSP_QUEUE_PREFIX: `lgsp-demo-test-${process.pid}`, LGSP_EVENTS_STREAM: stream });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/applied 0001_reference, 0002_pipeline/);
@@ -35,6 +37,19 @@ describe('lgsp CLI', () => {
     expect(r.stdout).toMatch(/Indicator catalogue \(27\)/);
     const units = await t.db.selectFrom('admin_unit').select(({ fn }) => ['level', fn.countAll<number>().as('n')]).groupBy('level').orderBy('level').execute();
     expect(units).toEqual([{ level: 'country', n: 1 }, { level: 'province', n: 97 }]);
+
+    // Every change reached the Redis Stream through the demo's relay, and the outbox has nothing left to publish.
+    const published = Number(/([\d,]+) change events published to the Redis Stream/.exec(r.stdout)?.[1]?.replace(/,/g, '') ?? 0);
+    expect(published).toBeGreaterThan(100);
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      expect(await redis.xlen(stream)).toBe(published);
+    } finally {
+      await redis.del(stream);
+      redis.disconnect();
+    }
+    expect(await t.db.selectFrom('outbox_event').select('seq').where('published_at', 'is', null).execute()).toEqual([]);
+    expect(r.stdout).toContain('/v1/events/stream?lastEventId=0');
   });
 
   it('bad usage exits 2 and says what is wrong', async () => {
