@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { readBody } from './request-body.js';
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -47,17 +48,6 @@ export interface TestServer {
   /** Answers a route when its script is used up. Unscripted routes answer 404. */
   handle(route: string, handler: Handler): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
 }
 
 function wait(ms: number): Promise<void> {

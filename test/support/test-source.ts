@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './request-body.js';
 
 /** A row of the test source: one agency's dossiers for a month, like the DVC portal's report. */
 export interface TestRow {
@@ -81,7 +82,7 @@ export class TestSource {
 
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.stats.tokenRequests++;
-    const form = new URLSearchParams(await body(req));
+    const form = new URLSearchParams(await readBody(req));
     if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== testClient.id || form.get('client_secret') !== testClient.secret) {
       json(res, 401, { error: 'invalid_client' });
       return;
@@ -138,15 +139,6 @@ export class TestSource {
 function json(res: ServerResponse, status: number, value: unknown): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
-    req.on('error', reject);
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature, webhookSignatureProblem } from '../../src/events/webhooks/signature.js';
+import { readBody } from './request-body.js';
 
 /** A delivery the receiver accepted as authentic (whatever it then answered). */
 export interface ReceivedDelivery {
@@ -35,15 +36,6 @@ export interface WebhookReceiver {
   /** POSTs to the receiver itself (a forged or replayed request); resolves with its status. */
   post(body: string, headers: Record<string, string>): Promise<number>;
   close(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
-    request.on('error', reject);
-  });
 }
 
 const header = (request: IncomingMessage, name: string) => {
