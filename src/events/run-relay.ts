@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
-import { CoalescingTask } from '../process/coalescing-task.js';
-import { ListeningLock } from '../process/listening-lock.js';
+import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
 import { prunePublished } from './outbox-events.js';
 import { appendToStream } from './redis-stream.js';
@@ -37,54 +36,39 @@ export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readon
   const { config, logger, db } = ctx;
   const redis = new Redis(config.redisUrl);
   const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
-  let holdsLock = false;
-  let stopped = false;
   let published = 0;
-  const drain = new CoalescingTask(async () => {
-    const started = performance.now();
-    const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, eventsPerRound });
-    published += delivered;
-    if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
+  const locked = await startLockedWork({
+    // The outbox trigger (migration 0008) notifies on this channel at each commit.
+    lock: { databaseUrl: config.databaseUrl, channel: 'lgsp_outbox', lockName: 'lgsp-outbox-relay', applicationName: 'lgsp-outbox-relay' },
+    pollMs: config.events.pollMs,
+    logger,
+    work: async () => {
+      const started = performance.now();
+      const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, eventsPerRound });
+      published += delivered;
+      if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
+    },
+    messages: {
+      holding: 'holding the relay lock: publishing',
+      standingBy: 'another relay is publishing: standing by',
+      failed: 'publishing failed; retrying at the next poll',
+      // Unmarked events are published again, with the same ids, by whichever relay takes over.
+      lost: 'the relay lost its PostgreSQL connection',
+    },
+    onLockLost: hooks.onLockLost,
   });
-  // The outbox trigger (migration 0008) notifies on this channel at each commit.
-  const lock = await ListeningLock.connect(
-    { databaseUrl: config.databaseUrl, channel: 'lgsp_outbox', lockName: 'lgsp-outbox-relay', applicationName: 'lgsp-outbox-relay' },
-    () => { if (holdsLock && !stopped) drain.request(); },
-  );
-  lock.onError((error) => {
-    // Without its connection the relay can neither hear commits nor hold the lock; unmarked events are published
-    // again, with the same ids, by whichever relay takes over.
-    logger.error({ err: error.message }, 'the relay lost its PostgreSQL connection');
-    hooks.onLockLost(error);
-  });
-  const tick = async () => {
-    if (stopped) return;
-    if (!holdsLock) {
-      holdsLock = await lock.tryLock();
-      if (holdsLock) logger.info('holding the relay lock: publishing');
-      else logger.debug('another relay is publishing: standing by');
-    }
-    if (holdsLock) drain.request();
-    await drain.settle().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'publishing failed; retrying at the next poll'); });
-  };
   const prune = async () => {
     const pruned = await prunePublished(db, config.events.retentionHours);
     if (pruned > 0) logger.info({ pruned, olderThanHours: config.events.retentionHours }, 'published outbox rows pruned');
   };
-  await tick();
   await prune();
-  const poll = setInterval(() => { void tick(); }, config.events.pollMs);
   const pruning = setInterval(() => { prune().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); }); }, pruneEveryMs);
   return {
     published: () => published,
-    drained: () => tick(),
+    drained: locked.run,
     stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(poll);
       clearInterval(pruning);
-      await drain.settle().catch(() => undefined);
-      await lock.close();
+      await locked.stop();
       redis.disconnect();
     },
   };

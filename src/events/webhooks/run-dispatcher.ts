@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/env.js';
 import type { Logger } from '../../logger.js';
-import { CoalescingTask } from '../../process/coalescing-task.js';
-import { ListeningLock } from '../../process/listening-lock.js';
+import { startLockedWork } from '../../process/locked-work.js';
 import type { Db } from '../../warehouse/database.js';
 import { WebhookDispatcher } from './dispatcher.js';
 
@@ -27,44 +26,23 @@ export async function startWebhookDispatcher(ctx: DispatcherProcessContext, hook
     delivery: config.webhooks,
     concurrency: config.webhooks.concurrency,
   });
-  let holdsLock = false;
-  let saidStandingBy = false;
-  const reload = new CoalescingTask(() => dispatcher.reload());
-  // The webhook_subscription trigger (migration 0010) notifies on this channel when subscriptions change.
-  const lock = await ListeningLock.connect(
-    { databaseUrl: config.databaseUrl, channel: 'lgsp_webhooks', lockName: 'lgsp-webhook-dispatcher', applicationName: 'lgsp-webhook-dispatcher' },
-    () => { if (holdsLock) reload.request(); },
-  );
-  const lost = (error: Error) => {
-    logger.error({ err: error.message }, 'the webhook dispatcher lost its lock connection');
-    hooks.onLockLost(error);
-  };
-  lock.onError(lost);
-  const tick = async () => {
-    try {
-      if (holdsLock) {
-        await lock.check();
-      } else {
-        holdsLock = await lock.tryLock();
-        if (holdsLock) logger.info({ stream: config.events.stream }, 'holding the webhook dispatcher lock: delivering');
-        else if (!saidStandingBy) logger.info('another webhook dispatcher is delivering: standing by');
-        saidStandingBy = !holdsLock;
-      }
-    } catch (error) {
-      lost(error as Error);
-      return;
-    }
-    if (holdsLock) reload.request();
-    await reload.settle().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reading the webhook subscriptions failed; retrying at the next poll'); });
-  };
-  await tick();
-  const poll = setInterval(() => { void tick(); }, config.webhooks.reloadMs);
+  const locked = await startLockedWork({
+    // The webhook_subscription trigger (migration 0010) notifies on this channel when subscriptions change.
+    lock: { databaseUrl: config.databaseUrl, channel: 'lgsp_webhooks', lockName: 'lgsp-webhook-dispatcher', applicationName: 'lgsp-webhook-dispatcher' },
+    pollMs: config.webhooks.reloadMs,
+    logger,
+    work: () => dispatcher.reload(),
+    messages: {
+      holding: `holding the webhook dispatcher lock: delivering the events of ${config.events.stream}`,
+      standingBy: 'another webhook dispatcher is delivering: standing by',
+      failed: 'reading the webhook subscriptions failed; retrying at the next poll',
+      lost: 'the webhook dispatcher lost its lock connection',
+    },
+    onLockLost: hooks.onLockLost,
+  });
   return {
     stop: async () => {
-      clearInterval(poll);
-      await reload.settle().catch(() => undefined);
-      await dispatcher.stop();
-      await lock.close();
+      await locked.stop(() => dispatcher.stop());
       redis.disconnect();
     },
   };
