@@ -11,6 +11,7 @@ import { insertConnection } from '../src/warehouse/connections.js';
 import { createRun } from '../src/warehouse/sync-runs.js';
 import { createTestDatabase } from './support/test-database.js';
 import { loadProvinceReference, provinceValue } from './support/warehouse-fixtures.js';
+import { testBoundary } from './support/boundary.js';
 
 const id = `scaffold-check-${process.pid}`;
 const dir = join(projectRoot, 'connectors', id);
@@ -34,7 +35,7 @@ describe('lgsp connector new', () => {
       await loadProvinceReference(t.db);
       await insertConnection(t.db, { id, connectorId: connector.id, name: id, config: { baseUrl: await emulator.start() }, secretRefs: {} });
       const { run } = await createRun(t.db, { connectionId: id, mode: 'incremental' });
-      const done = await executeRun({ db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]) }, run.id, { signal: new AbortController().signal });
+      const done = await executeRun({ db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]), boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
       expect(done.status).toBe('succeeded');
       expect(await provinceValue(t.db, 'SMART_CITIES', '91', '2025-08', '2025-08-31')).toBe('2');
     } finally {

@@ -10,6 +10,7 @@ import { generateRows, TestSource } from './support/test-source.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { addTestConnection, loadProvinceReference, observationChecksum, provinceValue, resetWarehouse, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { readOutboxEvents } from '../src/events/outbox-events.js';
+import { testBoundary } from './support/boundary.js';
 
 const logger = createLogger('silent');
 const months = (year: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${year}-${String(from + i).padStart(2, '0')}`);
@@ -30,7 +31,7 @@ describe('sync engine: stages, idempotence, revisions, rejections', () => {
   let source: TestSource;
   let baseUrl: string;
   const registry = new ConnectorRegistry([makeTestConnector(1)]);
-  const deps = () => ({ db: t.db, logger, connectors: registry, env: testSecretEnv });
+  const deps = () => ({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: testSecretEnv });
   const sync = async (connectionId: string, mode: 'incremental' | 'full_refresh' = 'incremental', reg = registry, replayOf?: number) => {
     const { run } = await createRun(t.db, { connectionId, mode: replayOf !== undefined ? 'replay' : mode, ...(replayOf !== undefined ? { replayOf } : {}) });
     return executeRun({ ...deps(), connectors: reg }, run.id, { signal: new AbortController().signal });

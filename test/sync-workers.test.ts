@@ -12,6 +12,7 @@ import { generateRows, TestSource } from './support/test-source.js';
 import { addTestConnection, indicatorValueChecksum, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { startSyncWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
 import { readOutboxEvents } from '../src/events/outbox-events.js';
+import { testBoundary } from './support/boundary.js';
 
 // Queue keys of its own, so this file's jobs meet no other test's workers.
 const queueConnection = { redisUrl: 'redis://127.0.0.1:6379', prefix: `lgsp-test-${process.pid}` };
@@ -47,7 +48,7 @@ describe('sync workers: crash recovery and sharing a queue', () => {
     // The uninterrupted run, in-process, into a database of its own.
     await addTestConnection(reference.db, 'dvc', baseUrl);
     const { run: refRun } = await createRun(reference.db, { connectionId: 'dvc', mode: 'incremental' });
-    await executeRun({ db: reference.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: testSecretEnv }, refRun.id, { signal: new AbortController().signal });
+    await executeRun({ db: reference.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), boundary: testBoundary(), env: testSecretEnv }, refRun.id, { signal: new AbortController().signal });
     const expected = await observationChecksum(reference.db);
     const expectedValues = await indicatorValueChecksum(reference.db);
     expect(expected.count).toBe(2 * 5 * 12);

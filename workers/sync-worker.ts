@@ -9,7 +9,7 @@ await runProcess('sync-worker', async ({ config, logger, db }) => {
   // Values marked by a run that died before refreshing them are refreshed now (marks are durable).
   const leftover = await refreshIndicatorValues(db, { runId: null, logger });
   if (leftover.computed > 0) logger.info(leftover, 'refreshed indicator values left marked by an interrupted run');
-  const worker = createSyncWorker({ db, logger, connectors }, { queue: config.queue, ...config.worker });
+  const worker = createSyncWorker({ db, logger, connectors, boundary: config.boundary }, { queue: config.queue, ...config.worker });
   logger.info({ connectors: connectors.ids(), concurrency: config.worker.concurrency }, 'sync worker ready');
   return { stop: () => worker.shutdown() };
 });

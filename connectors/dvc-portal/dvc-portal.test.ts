@@ -15,6 +15,7 @@ import { DvcPortalEmulator } from './emulator/server.js';
 import type { DossierRow } from './emulator/rows.js';
 import { monthInVietnam } from './months.js';
 import { readOutboxEvents } from '../../src/events/outbox-events.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const secretVar = 'DVC_PORTAL_TEST_CLIENT_SECRET';
@@ -48,7 +49,7 @@ describe('dvc-portal connector through the sync engine, against its emulator', (
   let baseUrl: string;
   const sync = async (mode: 'incremental' | 'full_refresh' = 'incremental'): Promise<SyncRun> => {
     const { run } = await createRun(t.db, { connectionId: 'dvc-ag', mode });
-    return executeRun({ db: t.db, logger, connectors: registry, env: { [secretVar]: portal.clientSecret } }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: { [secretVar]: portal.clientSecret } }, run.id, { signal: new AbortController().signal });
   };
   const reset = async () => {
     await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run cascade`.execute(t.db);
@@ -77,7 +78,7 @@ describe('dvc-portal connector through the sync engine, against its emulator', (
   afterEach(async () => portal.stop());
 
   it('check: gets a token and one page', async () => {
-    const ctx = { connectionId: 'dvc-ag', config: configSchema.parse({ baseUrl, clientId: portal.clientId }), secrets: { client_secret: portal.clientSecret }, logger };
+    const ctx = { connectionId: 'dvc-ag', config: configSchema.parse({ baseUrl, clientId: portal.clientId }), secrets: { client_secret: portal.clientSecret }, logger, boundary: testBoundary() };
     expect(await dvcPortal.check(ctx)).toMatchObject({ ok: true });
     expect(await dvcPortal.check({ ...ctx, secrets: { client_secret: 'wrong' } })).toMatchObject({ ok: false, message: expect.stringMatching(/401|invalid_client|credentials/i) as string });
   });

@@ -12,6 +12,7 @@ import dvcPortal from './connector.js';
 import type { DossierRow } from './emulator/rows.js';
 import { DvcPortalEmulator } from './emulator/server.js';
 import { monthInVietnam } from './months.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const secretVar = 'DVC_PORTAL_PROVINCE_TEST_CLIENT_SECRET';
@@ -28,7 +29,7 @@ describe('dvc-portal: one connection per province, through the real engine', () 
 
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry, env: { [secretVar]: portal.clientSecret } }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: { [secretVar]: portal.clientSecret } }, run.id, { signal: new AbortController().signal });
   };
   const landedKeys = async (connectionId: string, stream: string) =>
     (await sql<{ n: number }>`select count(distinct source_key)::int as n from raw_record where connection_id = ${connectionId} and stream = ${stream}`.execute(t.db)).rows[0]?.n;

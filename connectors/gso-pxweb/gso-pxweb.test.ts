@@ -13,6 +13,7 @@ import { emulatedTables, legacyDigitalShare, legacyGrdp, legacyPopulation, type 
 import { GsoPxwebEmulator } from './emulator/server.js';
 import gsoPxweb from './index.js';
 import { cellUnit } from './normalise.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([gsoPxweb]);
@@ -41,7 +42,7 @@ describe('gso-pxweb connector through the real engine', () => {
   };
   const sync = async (mode: 'incremental' | 'full_refresh' = 'incremental') => {
     const { run } = await createRun(t.db, { connectionId: 'gso', mode });
-    return executeRun({ db: t.db, logger, connectors: registry, env: {} }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: {} }, run.id, { signal: new AbortController().signal });
   };
   const statusOf = async (indicator: string, code: string, period: string, asOf: string) => {
     const r = await sql<{ status: string }>`select o.status from observation o join admin_unit u on u.id = o.unit_id
@@ -158,7 +159,7 @@ describe('gso-pxweb connector through the real engine', () => {
 
   it('check reads the metadata of every configured table', async () => {
     const config = configSchema.parse(await connect([...population, grdp]));
-    await expect(gsoPxweb.check({ connectionId: 'gso', config, secrets: {}, logger })).resolves.toEqual({
+    await expect(gsoPxweb.check({ connectionId: 'gso', config, secrets: {}, logger, boundary: testBoundary() })).resolves.toEqual({
       ok: true,
       message: `reached ${baseUrl}: V02.01.px (legacy codes, 3 provinces, 5 years); V02.01.2025.px (current codes, 2 provinces, 1 years); V03.05.px (legacy codes, 3 provinces, 5 years)`,
     });

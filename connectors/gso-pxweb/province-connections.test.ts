@@ -11,6 +11,7 @@ import { configSchema } from './config.js';
 import { legacyDigitalShare, legacyPopulation } from './emulator/dataset.js';
 import { GsoPxwebEmulator } from './emulator/server.js';
 import gsoPxweb from './index.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([gsoPxweb]);
@@ -31,7 +32,7 @@ describe('gso-pxweb: one connection per province, through the real engine', () =
   };
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry, env: {} }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: {} }, run.id, { signal: new AbortController().signal });
   };
   /** The province codes each query of the emulator asked for, in order, then forgotten. */
   const askedProvinces = () => {

@@ -12,6 +12,7 @@ import { firstVietnamese } from './emulator/application.js';
 import { PatentRegistryEmulator, type PatentRegistryEmulatorOptions } from './emulator/emulator.js';
 import { malformedCases, unresolvableAddress } from './emulator/malformed.js';
 import { expectedAnGiangArea, expectedApplications, expectedGrants, expectedTotalApplications, growth } from './testing/expected.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([patentRegistry]);
@@ -32,7 +33,7 @@ describe('patent-registry through the engine, against the emulated IP Vietnam re
   };
   const sync = async (mode: 'incremental' | 'full_refresh' = 'incremental') => {
     const { run } = await createRun(t.db, { connectionId: 'ipvn', mode });
-    return executeRun({ db: t.db, logger, connectors: registry }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
   };
   const value = (indicator: string, code: string, year: string, asOf: string) => provinceValue(t.db, indicator, code, year, asOf);
   /**

@@ -13,6 +13,7 @@ import { malformedCases } from './emulator/malformed.js';
 import type { Area } from './emulator/places.js';
 import patentRegistry from './index.js';
 import { expectedApplications, expectedGrants } from './testing/expected.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([patentRegistry]);
@@ -24,7 +25,7 @@ describe('patent-registry: one connection per province, through the real engine'
 
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
   };
   const landed = async (connectionId: string) =>
     (await t.db.selectFrom('raw_record').select('source_key').where('connection_id', '=', connectionId).execute()).map((r) => r.source_key);

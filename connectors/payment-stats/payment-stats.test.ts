@@ -14,6 +14,7 @@ import { PaymentStatsEmulator } from './emulator/server.js';
 import { expectedCount, lineOf } from './test-support.js';
 import { configSchema, type PaymentStatsConfig } from './config.js';
 import { readOutboxEvents } from '../../src/events/outbox-events.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const keyVariable = 'LGSP_PAYMENT_STATS_TEST_KEY';
@@ -29,7 +30,7 @@ describe('payment-stats connector through the real engine', () => {
 
   const sync = async (mode: 'incremental' | 'full_refresh' = 'incremental') => {
     const { run } = await createRun(t.db, { connectionId: 'nhnn-ag', mode });
-    return executeRun({ db: t.db, logger, connectors: registry, env }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env }, run.id, { signal: new AbortController().signal });
   };
   const noncash = (code: string, ky: string) => provinceValue(t.db, 'NONCASH_TXN_COUNT', code, ky, `${ky}-15`);
   const cashCount = (code: string, ky: string) => provinceValue(t.db, 'CASH_WITHDRAWAL_COUNT', code, ky, `${ky}-15`);
@@ -213,7 +214,7 @@ describe('payment-stats connector through the real engine', () => {
   it('check reaches the index with the key', async () => {
     const connection = await findConnection(t.db, 'nhnn-ag');
     if (!connection) throw new Error('fixture');
-    const ctx = { connectionId: connection.id, config: configSchema.parse(connection.config), secrets: { api_key: emulator.apiKey }, logger };
+    const ctx = { connectionId: connection.id, config: configSchema.parse(connection.config), secrets: { api_key: emulator.apiKey }, logger, boundary: testBoundary() };
     await expect(paymentStats.check(ctx)).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/25 files published, 24 months \(2024-01 to 2025-12\)/) as string });
   });
 });

@@ -12,6 +12,7 @@ import { configSchema, type PaymentStatsConfig } from './config.js';
 import { PaymentStatsEmulator } from './emulator/server.js';
 import paymentStats from './index.js';
 import { expectedCount } from './test-support.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const keyVariable = 'LGSP_PAYMENT_STATS_PROVINCE_TEST_KEY';
@@ -26,7 +27,7 @@ describe('payment-stats: one connection per province, through the real engine', 
 
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry, env: { [keyVariable]: emulator.apiKey } }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary(), env: { [keyVariable]: emulator.apiKey } }, run.id, { signal: new AbortController().signal });
   };
   const noncash = (code: string, ky: string) => provinceValue(t.db, 'NONCASH_TXN_COUNT', code, ky, `${ky}-15`);
   const cashCount = (code: string, ky: string) => provinceValue(t.db, 'CASH_WITHDRAWAL_COUNT', code, ky, `${ky}-15`);

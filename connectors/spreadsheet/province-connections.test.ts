@@ -13,6 +13,7 @@ import { loadProvinceReference, provinceValue, resetWarehouse } from '../../test
 import spreadsheet from './index.js';
 import type { TemplateRow } from './template/write-template.js';
 import { departmentWorkbook } from './test-support.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([spreadsheet]);
@@ -37,7 +38,7 @@ describe('spreadsheet: one connection per province reading one inbox, through th
 
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
   };
   const landedRows = async (connectionId: string) =>
     (await sql<{ row: number }>`select (payload->>'row')::int as row from raw_record where connection_id = ${connectionId} order by 1`.execute(t.db)).rows.map((r) => r.row);

@@ -15,6 +15,7 @@ import spreadsheet from './index.js';
 import type { TemplateRow } from './template/write-template.js';
 import { departmentWorkbook } from './test-support.js';
 import { readOutboxEvents } from '../../src/events/outbox-events.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
 const registry = new ConnectorRegistry([spreadsheet]);
@@ -49,7 +50,7 @@ describe('spreadsheet connector through the real engine', () => {
 
   const sync = async (): Promise<SyncRun> => {
     const { run } = await createRun(t.db, { connectionId: 'so-khcn', mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
   };
   const upload = async (name: string, rows: readonly TemplateRow[]) => {
     await writeFile(join(inbox, name), await departmentWorkbook(rows, { trailingEmptyRows: 3 }));
@@ -185,7 +186,7 @@ describe('spreadsheet connector through the real engine', () => {
   });
 
   it('check: the inbox folder exists and is readable', async () => {
-    const ctx = (folder: string) => ({ connectionId: 'so-khcn', config: { inbox: folder }, secrets: {}, logger });
+    const ctx = (folder: string) => ({ connectionId: 'so-khcn', config: { inbox: folder }, secrets: {}, logger, boundary: testBoundary() });
     await writeFile(join(inbox, file), await departmentWorkbook(goodRows));
     expect(await spreadsheet.check(ctx(inbox))).toEqual({ ok: true, message: `the inbox ${inbox} is readable: 1 workbook(s)` });
     expect(await spreadsheet.check(ctx(join(inbox, 'missing')))).toMatchObject({ ok: false, message: expect.stringMatching(/cannot be read \(ENOENT\)/) as string });

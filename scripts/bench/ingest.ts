@@ -44,7 +44,7 @@ async function measure(records: number): Promise<IngestResult> {
     const communes = (await bench.db.selectFrom('admin_unit').select('code').where('level', '=', 'commune').where('valid_to', '=', '2025-06-30').orderBy('code').execute()).map((r) => r.code);
     const source = await startSyntheticSource(records, communes);
     await insertConnection(bench.db, { id: 'bench', connectorId: syntheticConnector.id, name: 'benchmark', config: { baseUrl: source.baseUrl, pageSize }, secretRefs: {} });
-    const deps = { db: bench.db, logger, connectors: new ConnectorRegistry([syntheticConnector]) };
+    const deps = { db: bench.db, logger, connectors: new ConnectorRegistry([syntheticConnector]), boundary: loadConfig({ LGSP_EGRESS_ALLOW: '127.0.0.1/32' }).boundary }; // the synthetic source is on loopback
     const sync = async (mode: 'incremental' | 'full_refresh') => {
       const { run } = await createRun(bench.db, { connectionId: 'bench', mode });
       const started = performance.now();

@@ -49,7 +49,46 @@ export const envSchema = z.object({
   LGSP_WEBHOOK_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of deliveries' }).int().min(1).max(256).default(8),
   /** How often the dispatcher re-reads the subscriptions (changes wake it at once) and a standby tries the lock. */
   LGSP_WEBHOOK_RELOAD_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
+
+  // The trust boundary (docs/security.md): what API callers, connections and uploads may reach on this host.
+  /** Internal hosts, addresses and CIDRs outbound HTTP may reach anyway, comma-separated (e.g. 10.20.0.0/16,lgsp.tinh.gov.vn). */
+  LGSP_EGRESS_ALLOW: z.string().default(''),
+  /** Connections may reference environment variables with this prefix only. */
+  LGSP_SECRET_ENV_PREFIX: z.string().regex(/^[A-Z][A-Z0-9_]*_$/, 'expected upper-case letters, digits and "_", ending in "_", e.g. LGSP_SECRET_').default('LGSP_SECRET_'),
+  /** ...and files directly inside this folder (a bare file name); relative paths are taken from the project root. */
+  LGSP_SECRETS_DIR: z.string().min(1, 'expected a folder path').default('/run/secrets/lgsp'),
+  /** Spreadsheet connections' inboxes are folders under this root; relative paths are taken from the project root. */
+  LGSP_INBOX_ROOT: z.string().min(1, 'expected a folder path').default('data/inbox'),
+  /** Workbook limits, checked on the zip directory before anything is inflated. */
+  LGSP_WORKBOOK_MAX_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(20 * 1024 * 1024),
+  LGSP_WORKBOOK_MAX_UNCOMPRESSED_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
+  LGSP_WORKBOOK_MAX_ENTRIES: z.coerce.number({ error: 'expected a whole number of zip entries' }).int().min(1).default(1_000),
+  LGSP_WORKBOOK_MAX_RATIO: z.coerce.number({ error: 'expected a compression ratio such as 100' }).positive().default(200),
 });
+
+/** A path from the configuration: absolute as given, relative from the project root. */
+const fromProjectRoot = (path: string): string => (isAbsolute(path) ? path : resolve(projectRoot, path));
+
+/** Limits an uploaded workbook (a zip) must keep within. */
+export interface WorkbookLimits {
+  readonly maxBytes: number;
+  readonly maxUncompressedBytes: number;
+  readonly maxEntries: number;
+  /** Uncompressed bytes per compressed byte, per entry. */
+  readonly maxCompressionRatio: number;
+}
+
+/** What the host operator publishes to connections and uploads; everything else is out of their reach. */
+export interface BoundaryConfig {
+  /** Entries of LGSP_EGRESS_ALLOW: host names, addresses or CIDRs that outbound HTTP may reach although internal. */
+  readonly egressAllow: readonly string[];
+  readonly secretEnvPrefix: string;
+  /** Absolute. */
+  readonly secretsDir: string;
+  /** Absolute. */
+  readonly inboxRoot: string;
+  readonly workbook: WorkbookLimits;
+}
 
 export interface AppConfig {
   readonly databaseUrl: string;
@@ -62,6 +101,7 @@ export interface AppConfig {
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
   readonly api: { readonly host: string; readonly port: number; readonly rateLimitPerMinute: number };
+  readonly boundary: BoundaryConfig;
   readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number; readonly concurrency: number };
 }
 
@@ -82,12 +122,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    adminUnitsDir: isAbsolute(e.LGSP_ADMIN_UNITS_DIR) ? e.LGSP_ADMIN_UNITS_DIR : resolve(projectRoot, e.LGSP_ADMIN_UNITS_DIR),
+    adminUnitsDir: fromProjectRoot(e.LGSP_ADMIN_UNITS_DIR),
     queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX },
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
     events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
     api: { host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT },
+    boundary: {
+      egressAllow: e.LGSP_EGRESS_ALLOW.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
+      secretEnvPrefix: e.LGSP_SECRET_ENV_PREFIX,
+      secretsDir: fromProjectRoot(e.LGSP_SECRETS_DIR),
+      inboxRoot: fromProjectRoot(e.LGSP_INBOX_ROOT),
+      workbook: {
+        maxBytes: e.LGSP_WORKBOOK_MAX_BYTES, maxUncompressedBytes: e.LGSP_WORKBOOK_MAX_UNCOMPRESSED_BYTES,
+        maxEntries: e.LGSP_WORKBOOK_MAX_ENTRIES, maxCompressionRatio: e.LGSP_WORKBOOK_MAX_RATIO,
+      },
+    },
     webhooks: {
       maxAttempts: e.LGSP_WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.LGSP_WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.LGSP_WEBHOOK_RETRY_BASE_MS, retryMaxMs: Math.max(e.LGSP_WEBHOOK_RETRY_MAX_MS, e.LGSP_WEBHOOK_RETRY_BASE_MS), reloadMs: e.LGSP_WEBHOOK_RELOAD_MS,

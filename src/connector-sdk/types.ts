@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BoundaryConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { ObservationStatus, UnitLevel } from '../warehouse/schema.js';
 
@@ -91,6 +92,11 @@ export interface ConnectorContext<Config> {
   /** Secret values resolved from the environment or files the connection names; never logged. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /**
+   * What the host operator lets connections reach (docs/security.md): pass `egressAllow` to the HTTP client, keep
+   * files under `inboxRoot`, check workbooks against `workbook`. Connections' configs come from API callers: never trust them past it.
+   */
+  readonly boundary: BoundaryConfig;
 }
 
 export interface NormaliseContext {

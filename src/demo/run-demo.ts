@@ -42,7 +42,7 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
-  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary: ctx.config.boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);

@@ -1,3 +1,4 @@
+import type { BoundaryConfig } from '../config/env.js';
 import { secretRefSchema, type SecretRefs } from '../connector-sdk/secrets.js';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import type { ConnectorDefinition } from '../connector-sdk/types.js';
@@ -236,12 +237,12 @@ export interface CheckOutcome {
  * Runs the connector's check with the connection's real config and secrets (read from `env`, where this process
  * runs). A check that fails is an outcome, not an error: ok false with the reason.
  */
-export async function checkConnection(db: Db, connectors: ConnectorRegistry, id: string, logger: Logger, env?: NodeJS.ProcessEnv): Promise<CheckOutcome> {
+export async function checkConnection(db: Db, connectors: ConnectorRegistry, id: string, logger: Logger, boundary: BoundaryConfig, env?: NodeJS.ProcessEnv): Promise<CheckOutcome> {
   const c = await requireConnection(db, id);
   const base = { connection: id, connector: c.connector_id };
   try {
     const connector = connectors.get(c.connector_id);
-    const checked = await connector.check(connectorContext(connector, c, logger, env));
+    const checked = await connector.check(connectorContext(connector, c, logger, boundary, env));
     return { ...base, ok: checked.ok, message: checked.message, ...(checked.ok ? {} : { code: 'CHECK_FAILED' }) };
   } catch (error) {
     const d = describeError(error);

@@ -1,3 +1,4 @@
+import type { BoundaryConfig } from '../config/env.js';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { resolveSecrets, secretRefsSchema } from '../connector-sdk/secrets.js';
 import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } from '../connector-sdk/types.js';
@@ -24,6 +25,9 @@ export interface SyncDeps {
   readonly db: Db;
   readonly logger: Logger;
   readonly connectors: ConnectorRegistry;
+  /** What connections may reach on this host: from the configuration (AppConfig.boundary). */
+  readonly boundary: BoundaryConfig;
+  /** Where secret values are read from (the process environment unless given). */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -41,7 +45,7 @@ export interface SyncControl {
 }
 
 /** The connector's context for a connection: config checked against the connector's schema, secrets resolved. */
-export function connectorContext(connector: ConnectorDefinition, connection: Connection, logger: Logger, env?: NodeJS.ProcessEnv): ConnectorContext<unknown> {
+export function connectorContext(connector: ConnectorDefinition, connection: Connection, logger: Logger, boundary: BoundaryConfig, env?: NodeJS.ProcessEnv): ConnectorContext<unknown> {
   const parsed = connector.configSchema.safeParse(connection.config);
   if (!parsed.success) {
     throw new ConnectionConfigError(connection.id, parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '));
@@ -53,6 +57,7 @@ export function connectorContext(connector: ConnectorDefinition, connection: Con
     config: parsed.data,
     secrets: resolveSecrets(connection.id, connector.secrets, refs.data, env),
     logger: logger.child({ connectionId: connection.id, connector: connector.id }),
+    boundary,
   };
 }
 
@@ -63,7 +68,7 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
   if (!connection) throw new NotFoundError('Connection', run.connection_id, 'Run `lgsp connections list`.');
   const connector = deps.connectors.get(connection.connector_id);
   const logger = deps.logger.child({ runId, connectionId: connection.id });
-  const ctx = connectorContext(connector, connection, logger, deps.env);
+  const ctx = connectorContext(connector, connection, logger, deps.boundary, deps.env);
   const catalogue = await loadIndicatorRules(deps.db);
   const indicators = new Set(catalogue.keys());
   const [units, graph] = await Promise.all([UnitDirectory.load(deps.db), UnitGraph.load(deps.db)]);

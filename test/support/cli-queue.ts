@@ -8,6 +8,7 @@ import type { Db } from '../../src/warehouse/database.js';
 import type { CliResult } from './run-cli.js';
 import { makeTestConnector } from './test-connector.js';
 import { testSecretEnv } from './warehouse-fixtures.js';
+import { testBoundary } from './boundary.js';
 
 /**
  * The queue keys of the operator-CLI tests: a prefix of their own (and a Redis database other than the default),
@@ -29,7 +30,7 @@ export async function freshQueue(): Promise<SyncQueue> {
  */
 export function startInProcessWorker(db: Db, queue: QueueConnection = cliQueue): SyncWorker {
   return createSyncWorker(
-    { db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), env: { ...process.env, ...testSecretEnv } },
+    { db, logger: createLogger('silent'), connectors: new ConnectorRegistry([makeTestConnector(1)]), boundary: testBoundary(), env: { ...process.env, ...testSecretEnv } },
     { queue, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
   );
 }

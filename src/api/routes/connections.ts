@@ -114,7 +114,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
       params,
       response: { 200: checkResultSchema, ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => checkConnection(db, connectors, request.params.id, deps.logger));
+  }, async (request) => checkConnection(db, connectors, request.params.id, deps.logger, deps.config.boundary));
 
   app.put('/v1/connections/:id/schedule', {
     config: { scope: 'operate' },

@@ -220,7 +220,7 @@ export async function runConnectionsRemove(ctx: CliContext, id: string, flags: {
 /** Runs the connector's check with the connection's real config and secrets: exit 0 when it works, 1 with the reason. */
 export async function runConnectionsCheck(ctx: CliContext, id: string, flags: { json?: boolean }): Promise<number> {
   await requireConnection(ctx, id);
-  const result = await checkConnection(ctx.db, await loadConnectors(ctx), id, ctx.logger);
+  const result = await checkConnection(ctx.db, await loadConnectors(ctx), id, ctx.logger, ctx.config.boundary);
   const next = `fix the cause (settings: \`lgsp connections show ${id}\`; secrets must be set where the command and the workers run), then run \`lgsp connections check ${id}\` again.`;
   if (flags.json === true) ctx.print(JSON.stringify({ ...result, ...(result.ok ? {} : { next }) }, null, 2));
   else if (result.ok) ctx.print(`connection ${id} (${result.connector}) works: ${result.message}`);

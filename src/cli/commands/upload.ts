@@ -74,7 +74,7 @@ async function syncNow(ctx: CliContext, connectionId: string): Promise<SyncRun> 
   }
   const connectors = await loadConnectors(ctx);
   try {
-    return await executeRun({ db: ctx.db, logger: ctx.logger, connectors }, run.id, { signal: new AbortController().signal });
+    return await executeRun({ db: ctx.db, logger: ctx.logger, connectors, boundary: ctx.config.boundary }, run.id, { signal: new AbortController().signal });
   } catch (error) {
     await recordRunError(ctx.db, run.id, error, true);
     return (await getRun(ctx.db, run.id)) ?? run;

@@ -131,6 +131,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
 import { __CLASS__Emulator } from './emulator/server.js';
 import connector from './index.js';
+import { testBoundary } from '../../test/support/boundary.js';
 
 describe('__ID__ through the real engine', () => {
   let t: TestDatabase;
@@ -150,7 +151,7 @@ describe('__ID__ through the real engine', () => {
     emulator.records.push({ id: 'bad', province: '91', month: '2025-09', value: 'two' });
     emulator.faults = { serverErrors: [503], resetMidBody: 1 };
     const { run } = await createRun(t.db, { connectionId: '__ID__', mode: 'incremental' });
-    const deps = { db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]) };
+    const deps = { db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]), boundary: testBoundary() };
     const done = await executeRun(deps, run.id, { signal: new AbortController().signal });
     expect(done.status).toBe('succeeded');
     expect(emulator.faults).toEqual({ serverErrors: [], resetMidBody: 0 }); // both served, both retried
