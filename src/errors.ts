@@ -78,9 +78,12 @@ export class ConflictError extends LgspError {}
  */
 export class SourceError extends LgspError {
   readonly permanent: boolean;
+  /** The HTTP status of the answer that decided it, when one did. */
+  readonly status: number | undefined;
 
-  constructor(code: string, message: string, options: { permanent: boolean; cause?: unknown }) {
+  constructor(code: string, message: string, options: { permanent: boolean; cause?: unknown; status?: number }) {
     super(code, message, { cause: options.cause });
     this.permanent = options.permanent;
+    this.status = options.status;
   }
 }

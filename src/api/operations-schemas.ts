@@ -84,9 +84,11 @@ export const runErrorSchema = z
     code: z.string().describe('Stable code, e.g. SOURCE_AUTH_FAILED, SOURCE_UNAVAILABLE, SECRET_MISSING'),
     message: z.string(),
     permanent: z.boolean().optional().describe('Permanent errors fail the run at once; the others are retried with backoff'),
-    causes: z.array(z.string()).readonly().describe('The cause chain, outermost first'),
+    causes: z.array(z.string()).readonly().describe('The cause chain, outermost first (admin keys only)'),
+    origin: z.enum(['source', 'engine', 'internal']).optional().describe('source: the message is built from what the source answered, and only admin keys read it'),
+    statusClass: z.string().optional().describe('The class of the HTTP status that decided it: 4xx, 5xx'),
   })
-  .meta({ id: 'RunError' });
+  .meta({ id: 'RunError', description: 'Keys without admin scope get the code, the status class and what to do, never the source\'s own answer' });
 
 export const runSchema = z
   .object({
@@ -171,7 +173,8 @@ export const checkResultSchema = z
     ok: z.boolean().describe('Whether the source answered and accepted the credentials'),
     message: z.string().describe('What the check found, or why it failed'),
     code: z.string().optional().describe('Why it failed: CHECK_FAILED, SOURCE_AUTH_FAILED, SOURCE_UNAVAILABLE, SECRET_MISSING ...'),
-    causes: z.array(z.string()).optional(),
+    causes: z.array(z.string()).readonly().optional().describe('The cause chain (admin keys only)'),
+    statusClass: z.string().optional().describe('The class of the HTTP status that decided a failure: 4xx, 5xx'),
   })
   .meta({ id: 'ConnectionCheck' });
 

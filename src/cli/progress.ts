@@ -39,7 +39,7 @@ export function progressLine(run: SyncRun, tick: number, now: Date = new Date())
 
 /** The JSON line of a run's progress (`event: progress`) or its end (`event: finished`). */
 export function progressJson(run: SyncRun, event: 'progress' | 'finished' | 'stopped', now: Date = new Date()): string {
-  return JSON.stringify({ event, ...runToJson(run, now) });
+  return JSON.stringify({ event, ...runToJson(run, 'full', now) });
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>

@@ -1,3 +1,4 @@
+import { publicError, type StoredError } from '../boundary/read-back.js';
 import type { BoundaryConfig } from '../config/env.js';
 import { secretRefSchema, type SecretRefs } from '../connector-sdk/secrets.js';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
@@ -13,6 +14,7 @@ import type { Db } from '../warehouse/database.js';
 import { describeError, type SyncRun } from '../warehouse/sync-runs.js';
 import { InvalidInputError, issuesUnder, type FieldIssue } from './input-error.js';
 import { requireConnection } from './lookups.js';
+import type { ErrorView } from './runs.js';
 import { applySchedules, checkSchedule, storedSchedule, type AppliedSchedules, type ScheduleInput, type ScheduleSpelling } from './schedules.js';
 
 /** Connection ids: lowercase letters, digits and dashes, starting with a letter or digit. */
@@ -230,24 +232,38 @@ export interface CheckOutcome {
   readonly message: string;
   /** Why it failed: CHECK_FAILED when the connector said so, else the error's code (SOURCE_AUTH_FAILED, SECRET_MISSING ...). */
   readonly code?: string;
-  readonly causes?: string[];
+  readonly causes?: readonly string[];
+  /** '4xx', '5xx': the HTTP status class that decided a failure, when one did. */
+  readonly statusClass?: string;
 }
 
 /**
  * Runs the connector's check with the connection's real config and secrets (read from `env`, where this process
- * runs). A check that fails is an outcome, not an error: ok false with the reason.
+ * runs). A check that fails is an outcome, not an error: ok false with the reason. With the `public` view the
+ * outcome says nothing the source answered (src/boundary/read-back.ts); the full one goes to the log.
  */
-export async function checkConnection(db: Db, connectors: ConnectorRegistry, id: string, logger: Logger, boundary: BoundaryConfig, env?: NodeJS.ProcessEnv): Promise<CheckOutcome> {
+export async function checkConnection(
+  db: Db, connectors: ConnectorRegistry, id: string, logger: Logger, boundary: BoundaryConfig, options: { view?: ErrorView; env?: NodeJS.ProcessEnv } = {},
+): Promise<CheckOutcome> {
   const c = await requireConnection(db, id);
   const base = { connection: id, connector: c.connector_id };
+  let full: CheckOutcome;
+  let failure: StoredError | null;
   try {
     const connector = connectors.get(c.connector_id);
-    const checked = await connector.check(connectorContext(connector, c, logger, boundary, env));
-    return { ...base, ok: checked.ok, message: checked.message, ...(checked.ok ? {} : { code: 'CHECK_FAILED' }) };
+    const checked = await connector.check(connectorContext(connector, c, logger, boundary, options.env));
+    full = { ...base, ok: checked.ok, message: checked.message, ...(checked.ok ? {} : { code: 'CHECK_FAILED' }) };
+    // A connector's own words are built from what the source answered, passed or failed.
+    failure = checked.ok ? null : { code: 'CHECK_FAILED', message: checked.message, causes: [], origin: 'source' };
   } catch (error) {
-    const d = describeError(error);
-    return { ...base, ok: false, message: d.message, code: d.code, causes: d.causes };
+    failure = describeError(error);
+    full = { ...base, ok: false, message: failure.message, code: failure.code, causes: failure.causes, ...(failure.statusClass === undefined ? {} : { statusClass: failure.statusClass }) };
   }
+  logger.info({ connectionId: id, ok: full.ok, code: full.code, check: full.message, causes: full.causes }, 'connection checked');
+  if (options.view !== 'public') return full;
+  if (failure === null) return { ...base, ok: true, message: 'The source answered the check and accepted the credentials. What it said is in the server log.' };
+  const shown = publicError(failure);
+  return { ...base, ok: false, message: shown.message, code: shown.code, ...(shown.statusClass === undefined ? {} : { statusClass: shown.statusClass }) };
 }
 
 /**

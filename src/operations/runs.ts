@@ -1,3 +1,4 @@
+import { publicError, storedErrorOf, type StoredError } from '../boundary/read-back.js';
 import type { Db } from '../warehouse/database.js';
 import type { SyncStatus } from '../warehouse/schema.js';
 import type { RunCounts, SyncRun } from '../warehouse/sync-runs.js';
@@ -16,22 +17,18 @@ export function countsOf(run: SyncRun): RunCounts {
 }
 
 /** A run's stored error: what `describeError` wrote when the run (or an attempt of it) failed. */
-export interface RunError {
-  readonly code: string;
-  readonly message: string;
-  readonly permanent?: boolean;
-  readonly causes: readonly string[];
-}
+export type RunError = StoredError;
 
-export function runErrorOf(run: SyncRun): RunError | null {
-  const e = run.error as { code?: unknown; message?: unknown; permanent?: unknown; causes?: unknown } | null;
-  if (e === null || typeof e !== 'object') return null;
-  return {
-    code: typeof e.code === 'string' ? e.code : 'INTERNAL',
-    message: typeof e.message === 'string' ? e.message : JSON.stringify(e),
-    ...(typeof e.permanent === 'boolean' ? { permanent: e.permanent } : {}),
-    causes: Array.isArray(e.causes) ? e.causes.map(String) : [],
-  };
+/**
+ * How much of a failure a reader may see: `full` for the host's CLI and admin keys; `public` for everyone else
+ * (the code, status class and what to do, never the source's own answer: see src/boundary/read-back.ts).
+ */
+export type ErrorView = 'full' | 'public';
+
+export function runErrorOf(run: SyncRun, view: ErrorView = 'full'): RunError | null {
+  if (run.error === null || typeof run.error !== 'object') return null;
+  const stored = storedErrorOf(run.error);
+  return view === 'full' ? stored : publicError(stored);
 }
 
 export const isTerminal = (status: SyncRun['status']): boolean => status === 'succeeded' || status === 'failed' || status === 'cancelled';
@@ -57,7 +54,7 @@ export function describeMode(run: { readonly mode: SyncRun['mode']; readonly par
 }
 
 /** The run for scripts and the API: camelCase fields, counters as RunCounts (the names of the sync_run columns). */
-export function runToJson(run: SyncRun, now: Date = new Date()) {
+export function runToJson(run: SyncRun, view: ErrorView = 'full', now: Date = new Date()) {
   return {
     id: run.id,
     connectionId: run.connection_id,
@@ -73,7 +70,7 @@ export function runToJson(run: SyncRun, now: Date = new Date()) {
     counts: countsOf(run),
     cursorBefore: run.cursor_before ?? null,
     cursorAfter: run.cursor_after ?? null,
-    error: runErrorOf(run),
+    error: runErrorOf(run, view),
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Json } from '../connector-sdk/types.js';
+import { publicError, statusClassOf, storedErrorOf, type ErrorOrigin, type StoredError } from '../boundary/read-back.js';
 import { LgspError, SourceError } from '../errors.js';
 import type { Db } from './database.js';
 import type { SyncMode, SyncRunTable } from './schema.js';
@@ -90,7 +91,8 @@ async function runEvent(db: Db, type: string, run: SyncRun): Promise<void> {
     .values({
       type,
       subject: `sync/${run.connection_id}/${run.id}`,
-      data: JSON.stringify({ runId: run.id, connectionId: run.connection_id, mode: run.mode, status: run.status, error: run.error }),
+      // Subscribers hold read keys: the error as callers without admin scope see it.
+      data: JSON.stringify({ runId: run.id, connectionId: run.connection_id, mode: run.mode, status: run.status, error: run.error === null ? null : publicError(storedErrorOf(run.error)) }),
     })
     .execute();
 }
@@ -108,15 +110,20 @@ export async function finishRun(db: Db, runId: number, cursorAfter: Json): Promi
   });
 }
 
-/** The error and its cause chain, as stored on a failed run and shown to operators. */
-export function describeError(error: unknown): { code: string; message: string; permanent: boolean; causes: string[] } {
+/** The error and its cause chain, as stored on a failed run and shown to operators (to others: `publicError`). */
+export function describeError(error: unknown): StoredError & { permanent: boolean } {
   const causes: string[] = [];
   for (let c = (error as { cause?: unknown } | null)?.cause; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) {
     causes.push(c instanceof Error ? `${c.name}: ${c.message}` : JSON.stringify(c));
   }
   const code = error instanceof LgspError ? error.code : 'INTERNAL';
   const permanent = error instanceof SourceError ? error.permanent : error instanceof LgspError;
-  return { code, message: error instanceof Error ? error.message : String(error), permanent, causes };
+  const origin: ErrorOrigin = error instanceof SourceError ? 'source' : error instanceof LgspError ? 'engine' : 'internal';
+  const status = error instanceof SourceError ? error.status : undefined;
+  return {
+    code, message: error instanceof Error ? error.message : String(error), permanent, causes, origin,
+    ...(status === undefined ? {} : { statusClass: statusClassOf(status) }),
+  };
 }
 
 /** Records the error; `final` marks the run failed (no retries left, or a permanent error). */

@@ -10,6 +10,7 @@ import {
   addedConnectionSchema, checkResultSchema, connectionDetailSchema, connectionIdParam, connectionSchema, newConnectionSchema, removalSchema,
   scheduleRequestSchema, scheduleStateSchema, tags, withFieldsIn,
 } from '../operations-schemas.js';
+import { errorViewFor } from '../error-view.js';
 import { problemResponses } from '../problem.js';
 import { security } from '../schemas.js';
 import type { ApiRoutes } from './index.js';
@@ -41,9 +42,9 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
       summary: 'Every connection with its schedule and last run',
       response: { 200: z.object({ items: z.array(connectionSchema) }), ...problemResponses(401, 403) },
     },
-  }, async () => {
+  }, async (request) => {
     const connections = await listConnectionsWithLastRun(db);
-    return { items: connections.map(({ connection, lastRun }) => ({ ...connectionToJson(connection), lastRun: lastRun === null ? null : runToJson(lastRun) })) };
+    return { items: connections.map(({ connection, lastRun }) => ({ ...connectionToJson(connection), lastRun: lastRun === null ? null : runToJson(lastRun, errorViewFor(request)) })) };
   });
 
   app.get('/v1/connections/:id', {
@@ -58,7 +59,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
     const { connection, runs, cursors } = await connectionDetail(db, request.params.id);
     return {
       ...connectionToJson(connection),
-      runs: runs.map((r) => runToJson(r)),
+      runs: runs.map((r) => runToJson(r, errorViewFor(request))),
       cursors: cursors.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() })),
     };
   });
@@ -114,7 +115,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
       params,
       response: { 200: checkResultSchema, ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => checkConnection(db, connectors, request.params.id, deps.logger, deps.config.boundary));
+  }, async (request) => checkConnection(db, connectors, request.params.id, deps.logger, deps.config.boundary, { view: errorViewFor(request) }));
 
   app.put('/v1/connections/:id/schedule', {
     config: { scope: 'operate' },

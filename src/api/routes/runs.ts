@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
 import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
@@ -7,6 +7,7 @@ import type { SyncRun } from '../../warehouse/sync-runs.js';
 import {
   connectionIdParam, cursorSchema, runIdParam, runSchema, startedRunSchema, syncRequestSchema, syncStatuses, tags, withFieldsIn,
 } from '../operations-schemas.js';
+import { errorViewFor } from '../error-view.js';
 import { problemResponses } from '../problem.js';
 import { cursorParam, decodeCursor, encodeCursor, limitParam, security } from '../schemas.js';
 import type { ApiRoutes } from './index.js';
@@ -32,10 +33,10 @@ const runDetailSchema = runSchema
 export const runRoutes: ApiRoutes = async (app, { deps }) => {
   const { db, syncQueue: queue } = deps;
   /** The answer to a queued run: with how many workers will take it, and a warning in the log when none. */
-  const started = async (log: FastifyBaseLogger, run: SyncRun, joined: boolean) => {
+  const started = async (request: FastifyRequest, run: SyncRun, joined: boolean) => {
     const workers = await workersOnQueue(queue, deps.config.queue.redisUrl);
-    if (workers === 0) log.warn({ runId: run.id, connectionId: run.connection_id }, 'no sync worker consumes the queue: the run stays queued until one starts (npm run worker)');
-    return { joined, run: runToJson(run), workers };
+    if (workers === 0) request.log.warn({ runId: run.id, connectionId: run.connection_id }, 'no sync worker consumes the queue: the run stays queued until one starts (npm run worker)');
+    return { joined, run: runToJson(run, errorViewFor(request)), workers };
   };
 
   app.post('/v1/connections/:id/syncs', {
@@ -53,7 +54,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request, reply) => {
     const runRequest = await withFieldsIn('body', () => syncRequest(request.params.id, request.body));
     const { run, joined } = await startSync(db, queue, runRequest);
-    return reply.code(202).send(await started(request.log, run, joined));
+    return reply.code(202).send(await started(request, run, joined));
   });
 
   app.get('/v1/runs', {
@@ -76,7 +77,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
     const runs = await listRuns(db, { connectionId: connection, status, beforeId, limit: limit + 1 });
     const page = runs.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map((r) => runToJson(r)), next: runs.length > limit && last ? encodeCursor([last.id]) : null };
+    return { items: page.map((r) => runToJson(r, errorViewFor(request))), next: runs.length > limit && last ? encodeCursor([last.id]) : null };
   });
 
   app.get('/v1/runs/:id', {
@@ -90,7 +91,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
     },
   }, async (request) => {
     const { run, streams } = await runDetail(db, request.params.id);
-    return { ...runToJson(run), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor, done: s.done, updatedAt: s.updatedAt.toISOString() })) };
+    return { ...runToJson(run, errorViewFor(request)), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor, done: s.done, updatedAt: s.updatedAt.toISOString() })) };
   });
 
   app.post('/v1/runs/:id/replay', {
@@ -105,6 +106,6 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request, reply) => {
     const { request: replay } = await prepareReplay(db, request.params.id);
     const { run, joined } = await startSync(db, queue, replay);
-    return reply.code(202).send(await started(request.log, run, joined));
+    return reply.code(202).send(await started(request, run, joined));
   });
 };

@@ -81,7 +81,7 @@ export function rejectedError(label: RequestLabel, status: number, excerpt: stri
   return new SourceError(
     HttpErrorCode.requestRejected,
     `${describeRequest(label)} was rejected with ${describeStatus(status)} and ${body}. Retrying will not help. ${hint}`,
-    { permanent: true },
+    { permanent: true, status },
   );
 }
 
