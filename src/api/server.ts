@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { registerAuditLog } from '../audit/api-recorder.js';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { SyncQueue } from '../queue/sync-queue.js';
@@ -51,6 +52,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(app, deps.db);
+  registerAuditLog(app, deps.db); // every state-changing request, refused ones too, into the append-only audit log
   await app.register(rateLimit, {
     // After auth (preHandler), so the limit is counted per key; public routes are counted per address.
     hook: 'preHandler',

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerCliAudit } from './audit-hook.js';
 import { ExitCode } from './context.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerApiKeyCommands } from './commands/apikey.js';
 import { registerCatalogueCommand } from './commands/catalogue.js';
 import { registerConnectionsCommands } from './commands/connections.js';
@@ -44,5 +46,7 @@ registerReplayCommand(program);
 registerServeCommand(program);
 registerApiKeyCommands(program);
 registerWebhookCommands(program);
+registerAuditCommands(program);
+registerCliAudit(program); // records every state-changing command after its action
 
 await program.parseAsync(process.argv);

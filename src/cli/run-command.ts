@@ -1,4 +1,5 @@
 import { ConfigError, LgspError, ServiceUnavailableError } from '../errors.js';
+import { noteCommandError } from './command-outcome.js';
 import { ExitCode } from './context.js';
 
 /** Runs a command body and turns its outcome into an exit code; errors go to stderr with their stable code. */
@@ -11,6 +12,7 @@ export async function runCommand(body: () => Promise<number>): Promise<void> {
 }
 
 export function reportError(error: unknown): number {
+  noteCommandError(error);
   if (error instanceof LgspError) {
     process.stderr.write(`error [${error.code}]: ${error.message}\n`);
     const cause = error.cause instanceof Error ? error.cause.message : undefined;

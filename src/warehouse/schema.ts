@@ -248,6 +248,7 @@ export interface Database {
   api_key: ApiKeyTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_dead_letter: WebhookDeadLetterTable;
+  audit_log: AuditLogTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;
@@ -339,4 +340,29 @@ export interface WebhookDeadLetterTable {
   last_error: string | null;
   failed_at: Timestamp;
   redelivered_at: Timestamp | null;
+}
+
+export const auditChannels = ['api', 'cli'] as const;
+export type AuditChannel = (typeof auditChannels)[number];
+export const auditOutcomes = ['success', 'partial', 'refused', 'failed'] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];
+
+/** The audit log (append-only: the database refuses UPDATE, DELETE and TRUNCATE). Never a secret in it. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  channel: AuditChannel;
+  actor: string | null;
+  actor_name: string | null;
+  client: string;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  exit_code: number | null;
+  error_code: string | null;
+  method: string | null;
+  route: string | null;
+  fields: Generated<string[]>;
 }

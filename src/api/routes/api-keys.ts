@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditObjectId } from '../../audit/api-recorder.js';
 import { NotFoundError } from '../../errors.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../warehouse/api-keys.js';
 import { apiScopes } from '../../warehouse/schema.js';
@@ -36,7 +37,7 @@ export const apiKeyRoutes: ApiRoutes = async (app, { deps }) => {
     schema: { tags: ['keys'], summary: 'Every key (never its secret)', security, response: { 200: z.array(keySchema), ...problemResponses(401, 403) } },
   }, async () => (await listApiKeys(deps.db)).map((k) => ({ ...k, scopes: [...k.scopes], createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })));
   app.post('/v1/apikeys', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: { action: 'apikey.create', object: 'apikey' } },
     schema: {
       tags: ['keys'], summary: 'Create a key; the response is the only time its secret is shown', security,
       body: z.object({ name: z.string().min(1).max(200), scopes: scopesSchema }),
@@ -44,10 +45,11 @@ export const apiKeyRoutes: ApiRoutes = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     const created = await createApiKey(deps.db, request.body.name, request.body.scopes);
+    auditObjectId(request, created.id);
     return reply.code(201).send({ ...created, scopes: [...created.scopes] });
   });
   app.delete('/v1/apikeys/:id', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: { action: 'apikey.revoke', object: 'apikey', idParam: 'id' } },
     schema: { tags: ['keys'], summary: 'Revoke a key at once', security, params: z.object({ id: z.string() }), response: { 204: z.null(), ...problemResponses(401, 403, 404) } },
   }, async (request, reply) => {
     if (!(await revokeApiKey(deps.db, request.params.id))) throw new NotFoundError('Active API key', request.params.id, 'GET /v1/apikeys lists the keys.');

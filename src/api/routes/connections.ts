@@ -65,7 +65,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.post('/v1/connections', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'connection.create', object: 'connection', idBody: 'id' } },
     schema: {
       tags, security,
       summary: 'Add a connection: config checked against the connector\'s schema, secrets only referenced',
@@ -86,7 +86,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.delete('/v1/connections/:id', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'connection.delete', object: 'connection', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Remove a connection and its schedule',
@@ -106,7 +106,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.post('/v1/connections/:id/check', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'connection.check', object: 'connection', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Run the connector\'s check with the connection\'s config and secrets',
@@ -118,7 +118,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request) => checkConnection(db, connectors, request.params.id, deps.logger, deps.config.boundary, { view: errorViewFor(request) }));
 
   app.put('/v1/connections/:id/schedule', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'schedule.set', object: 'connection', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Set the connection\'s schedule: a cron expression in a time zone, or every N minutes',
@@ -135,7 +135,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
 
   for (const [action, paused] of [['pause', true], ['resume', false]] as const) {
     app.post(`/v1/connections/:id/schedule/${action}`, {
-      config: { scope: 'operate' },
+      config: { scope: 'operate', audit: { action: `schedule.${action}`, object: 'connection', idParam: 'id' } },
       schema: {
         tags, security,
         summary: paused

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../server.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { auditRoutes } from './audit.js';
 import { connectionRoutes } from './connections.js';
 import { eventsStreamRoutes } from './events-stream.js';
 import { healthRoutes } from './health.js';
@@ -32,4 +33,5 @@ export const apiRoutes: ApiRoutes = async (app, { deps }) => {
   await app.register(eventsStreamRoutes, { deps });
   await app.register(queueDashboardRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(auditRoutes, { deps });
 };

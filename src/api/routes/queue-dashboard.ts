@@ -63,8 +63,9 @@ export const queueDashboardRoutes: ApiRoutes = async (app, { deps }) => {
     return answer(500, problem(500, 'INTERNAL', 'The queue dashboard failed on our side; the server log has the details.'));
   });
   // Every route the dashboard registers (page, assets, JSON API) needs an admin key, and may ask a browser for it.
+  // Its state-changing routes (refused: the board is read-only) are audited as one action, with the route beside it.
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, scope: 'admin', browserLogin: true };
+    route.config = { ...route.config, scope: 'admin', browserLogin: true, audit: { action: 'queue.dashboard', object: 'queue', idParam: 'queueName' } };
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: queueDashboardPath });
 };

@@ -40,7 +40,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   };
 
   app.post('/v1/connections/:id/syncs', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'sync.start', object: 'connection', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Queue a sync of the connection (joins its active run when that does the same)',
@@ -95,7 +95,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.post('/v1/runs/:id/replay', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'run.replay', object: 'run', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Replay a run: normalise its landed raw records again (after a normaliser fix), without fetching',

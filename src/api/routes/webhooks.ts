@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditObjectId } from '../../audit/api-recorder.js';
 import { NotFoundError } from '../../errors.js';
 import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../events/webhooks/dead-letters.js';
 import { webhookEventTypes } from '../../events/webhooks/filter.js';
@@ -85,7 +86,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   };
 
   app.post('/v1/webhooks', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'webhook.create', object: 'webhook' } },
     schema: {
       tags, security,
       summary: 'Subscribe a URL to change events; the response is the only time the signing secret is shown',
@@ -99,6 +100,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   }, async (request, reply) => {
     await requireKnownFilter(request.body);
     const created = await createWebhookSubscription(deps.db, deps.redis, stream, request.body);
+    auditObjectId(request, created.id);
     const summary = await getWebhookSubscriptionSummary(deps.db, created.id);
     if (!summary) throw notFound(created.id);
     return reply.code(201).send({ ...subscriptionView(summary), secret: created.secret });
@@ -129,7 +131,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.post('/v1/webhooks/dead-letters/:id/redeliver', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'webhook.deadletter.redeliver', object: 'dead_letter', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Deliver a dead letter once, now; on success it is marked redelivered',
@@ -157,7 +159,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.patch('/v1/webhooks/:id', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'webhook.update', object: 'webhook', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Change a subscription\'s URL, description or filter; the lists given replace the old ones',
@@ -175,7 +177,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.post('/v1/webhooks/:id/secret', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'webhook.secret.rotate', object: 'webhook', idParam: 'id' } },
     schema: {
       tags, security,
       summary: 'Rotate the signing secret; the response is the only time the new one is shown',
@@ -195,7 +197,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   });
 
   app.delete('/v1/webhooks/:id', {
-    config: { scope: 'operate' },
+    config: { scope: 'operate', audit: { action: 'webhook.delete', object: 'webhook', idParam: 'id' } },
     schema: {
       tags, security, summary: 'Unsubscribe: no further deliveries (one under way may finish); its dead letters go with it',
       params: z.object({ id: z.string() }), response: { 204: z.null(), ...problemResponses(401, 403, 404) },

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../warehouse/api-keys.js';
 import { apiScopes, type ApiScope } from '../../warehouse/schema.js';
 import { NotFoundError } from '../../errors.js';
+import { auditCommandObject } from '../command-outcome.js';
 import { ExitCode } from '../context.js';
 import { formatTime } from '../format-run.js';
 import { note, runOperatorCommand } from '../operator.js';
@@ -25,6 +26,7 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (flags: { scopes: ApiScope[]; name: string; json?: boolean }) => {
       await runOperatorCommand(async (ctx) => {
         const created = await createApiKey(ctx.db, flags.name, flags.scopes);
+        auditCommandObject(created.id);
         if (flags.json === true) ctx.print(JSON.stringify(created));
         else {
           ctx.print(created.key);
