@@ -52,10 +52,15 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const instance = request.url;
     const error = thrown as FastifyError;
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors = error.validation.map((v) => {
+      const errors = error.validation.flatMap((v) => {
         const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
         const field = [error.validationContext, path].filter((p) => p !== undefined && p !== '').join('.');
-        return { field, message: v.message ?? 'invalid' };
+        // An unknown field is named itself (body.colour), not only its object.
+        const unknownKeys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+        if (Array.isArray(unknownKeys)) {
+          return unknownKeys.map((key) => ({ field: `${field}.${String(key)}`, message: 'unknown field: leave it out (the OpenAPI document at /openapi.json lists the fields)' }));
+        }
+        return [{ field, message: v.message ?? 'invalid' }];
       });
       const detail = `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
       return sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail, { instance, errors }));
