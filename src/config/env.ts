@@ -52,10 +52,10 @@ export const envSchema = z.object({
   /** How long a client may take to send a whole request (headers and body); responses, such as event streams, are not limited. */
   LGSP_API_REQUEST_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(30_000),
   /** Failed authentications (401, 403) one client address may make per window before it gets 429s. */
-  LGSP_API_AUTH_FAILURE_LIMIT: z.coerce.number({ error: 'expected a whole number of failed authentications' }).int().min(1).default(20),
-  LGSP_API_AUTH_FAILURE_WINDOW_S: z.coerce.number({ error: 'expected seconds' }).int().min(1).max(86_400).default(300),
+  LGSP_API_AUTH_FAILURE_LIMIT: z.coerce.number({ error: 'expected a whole number of failed authentications' }).int().min(1, 'expected at least 1 failed authentication').default(20),
+  LGSP_API_AUTH_FAILURE_WINDOW_S: z.coerce.number({ error: 'expected seconds' }).int().min(1, 'expected 1 to 86400 seconds').max(86_400, 'expected 1 to 86400 seconds').default(300),
   /** Strict-Transport-Security max-age; 0 (default) sends no HSTS header: the API often runs on plain HTTP. */
-  LGSP_API_HSTS_MAX_AGE_S: z.coerce.number({ error: 'expected seconds, e.g. 31536000 for a year; 0 for none' }).int().min(0).default(0),
+  LGSP_API_HSTS_MAX_AGE_S: z.coerce.number({ error: 'expected seconds, e.g. 31536000 for a year; 0 for none' }).int().min(0, 'expected seconds, 0 for none').default(0),
   // --- end of the API trust boundary ---
   /** Webhook deliveries: attempts per event before it goes to the dead letters, and each attempt's time limit. */
   LGSP_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a whole number of attempts' }).int().min(1).max(100).default(8),
