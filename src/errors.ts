@@ -40,7 +40,7 @@ export class ReferenceDataError extends LgspError {
 /** A period string is not `YYYY`, `YYYY-Qn` or `YYYY-MM`. */
 export class InvalidPeriodError extends LgspError {
   constructor(input: string) {
-    super('PERIOD_INVALID', `"${input}" is not a period: use a year (2025), a quarter (2025-Q1) or a month (2025-03).`);
+    super('PERIOD_INVALID', `"${input}" is not a period: use a year (2025), a quarter (2025-Q1) or a month (2025-03), of a year from 1900 to 2100.`);
   }
 }
 

@@ -141,7 +141,7 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
       { body: newConnection('dvc', { schedule: { cron: '0 2 * * *', tz: 'Mars/Olympus' } }), code: 'SCHEDULE_INVALID', fields: ['body.schedule.tz'], detail: /time zone "Mars\/Olympus" is not known/ },
       { body: newConnection('dvc', { schedule: { cron: '61 2 * * *' } }), code: 'SCHEDULE_INVALID', fields: ['body.schedule.cron'] },
       { body: newConnection('dvc', { schedule: { cron: '0 2 * * *', everyMinutes: 5 } }), code: 'SCHEDULE_INVALID', fields: ['body.schedule.everyMinutes'] },
-      { body: newConnection('dvc', { password: 'x' }), code: 'VALIDATION_FAILED', fields: ['body'] },
+      { body: newConnection('dvc', { password: 'x' }), code: 'VALIDATION_FAILED', fields: ['body.password'] },
     ];
     for (const c of cases) {
       const res = await operate({ method: 'POST', url: '/v1/connections', payload: c.body });

@@ -32,4 +32,13 @@ describe('configuration', () => {
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
   });
+
+  it('the API trust boundary: no trusted proxy, 30 s request timeout, 20 failed authentications per 5 minutes, no HSTS by default', () => {
+    const { api } = loadConfig({});
+    expect(api).toMatchObject({ trustProxy: [], requestTimeoutMs: 30_000, authFailureLimit: 20, authFailureWindowMs: 300_000, hstsMaxAgeSeconds: 0 });
+    expect(loadConfig({ LGSP_API_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1' }).api.trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'loopback', '::1']);
+    expect(() => loadConfig({ LGSP_API_TRUST_PROXY: '10.0.0.5,proxy.example' })).toThrow(/LGSP_API_TRUST_PROXY="10.0.0.5,proxy.example": expected comma-separated proxy addresses or CIDR ranges/);
+    expect(() => loadConfig({ LGSP_API_REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/LGSP_API_REQUEST_TIMEOUT_MS="soon": expected milliseconds/);
+    expect(() => loadConfig({ LGSP_API_AUTH_FAILURE_LIMIT: '0' })).toThrow(/LGSP_API_AUTH_FAILURE_LIMIT="0": expected at least 1/);
+  });
 });

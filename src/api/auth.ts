@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, type ApiKeyIdentity } from '../warehouse/api-keys.js';
 import type { Db } from '../warehouse/database.js';
 import type { ApiScope } from '../warehouse/schema.js';
+import type { AuthFailureCounter } from './auth-failures.js';
 import { VerifiedKeyCache } from './key-cache.js';
 import { ApiProblem, problem } from './problem.js';
 
@@ -44,6 +45,13 @@ export function presentedKey(request: FastifyRequest): string | null {
   return typeof header === 'string' ? header : null;
 }
 
+/** The refusal of an address that failed to authenticate too often: no key is looked up until `retryAfterSeconds`. */
+class AuthFailuresLimited extends ApiProblem {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'AUTH_FAILURES_LIMITED', `Too many failed authentications from this address; retry after ${retryAfterSeconds} s with a valid key (\`lgsp apikey list\` shows the keys, \`lgsp apikey create\` makes one).`);
+  }
+}
+
 /** The realm a browser shows in its login prompt. */
 export const browserLoginRealm = 'lgsp-connect (password: an API key)';
 
@@ -55,24 +63,37 @@ function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ApiProble
   if (refusal.status === 401 && request.routeOptions.config.browserLogin === true) {
     reply.header('www-authenticate', `Basic realm="${browserLoginRealm}", charset="UTF-8"`);
   }
+  if (refusal instanceof AuthFailuresLimited) reply.header('retry-after', String(refusal.retryAfterSeconds));
   return reply.code(refusal.status).type('application/problem+json').send(problem(refusal.status, refusal.code, refusal.message, { instance: request.url }));
 }
 
 /**
  * Checks every scoped route's key before anything else runs: 401 without a valid key, 403 when the key lacks
  * the route's scope (operate includes read, admin everything). Runs at the root, so every plugin's routes are covered.
+ * Each 401 and 403 counts against the client address; past the limit the address gets 429s, no key looked up.
  */
-export function registerAuth(app: FastifyInstance, db: Db): void {
+export function registerAuth(app: FastifyInstance, db: Db, failures: AuthFailureCounter): void {
   const keys = new VerifiedKeyCache(db, 5_000);
   app.decorate('apiKeys', keys);
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.scope === undefined) return undefined;
+    const blockedMs = await failures.blockedFor(request.ip).catch((error: unknown) => {
+      // Without Redis the count is unknown: let the request through (the key check still holds) rather than fail.
+      request.log.warn({ err: (error as Error).message }, 'could not read the failed-authentication count');
+      return null;
+    });
+    if (blockedMs !== null) return refuse(request, reply, new AuthFailuresLimited(Math.ceil(blockedMs / 1000)));
     try {
       await authenticate(request, keys);
     } catch (error) {
-      if (error instanceof ApiProblem) return refuse(request, reply, error);
-      throw error;
+      if (!(error instanceof ApiProblem)) throw error;
+      await failures.record(request.ip).catch((recordError: unknown) => {
+        request.log.warn({ err: (recordError as Error).message }, 'could not count a failed authentication');
+      });
+      return refuse(request, reply, error);
     }
+    return undefined;
   });
 }
 

@@ -7,9 +7,11 @@ const touchEveryMs = 60_000;
 /**
  * Verified keys, remembered for a few seconds so a busy client costs no database round trip per request. A key
  * revoked through another API process stops working within `ttlMs`; through this one, at once (`clear`).
+ * Only valid keys are remembered: bad ones cannot push good ones out (they are counted per address instead, see
+ * auth-failures.ts), and when full the oldest entry goes, never all of them.
  */
 export class VerifiedKeyCache {
-  private readonly entries = new Map<string, { key: ApiKeyIdentity | null; until: number }>();
+  private readonly entries = new Map<string, { key: ApiKeyIdentity; until: number }>();
   private readonly touchedAt = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly ttlMs: number) {}
@@ -19,7 +21,10 @@ export class VerifiedKeyCache {
     const cached = this.entries.get(presented);
     if (cached !== undefined && cached.until > now) return cached.key;
     const key = await verifyApiKey(this.db, presented);
-    if (this.entries.size >= maxEntries) this.entries.clear();
+    this.entries.delete(presented);
+    if (key === null) return null;
+    // A Map iterates in insertion order: the first entry is the oldest.
+    if (this.entries.size >= maxEntries) this.entries.delete(this.entries.keys().next().value ?? '');
     this.entries.set(presented, { key, until: now + this.ttlMs });
     return key;
   }

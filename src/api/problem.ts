@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   ConflictError, InvalidDateError, InvalidPeriodError, LgspError, NotFoundError, ServiceUnavailableError, UnitResolutionError, UsageError,
 } from '../errors.js';
+import { httpRefusal, statusTitle } from './http-errors.js';
+import { loggableError } from './loggable-error.js';
 
 /** An RFC 9457 problem document, with our stable `code` and, for invalid input, the fields at fault. */
 export const problemSchema = z
@@ -19,11 +21,6 @@ export const problemSchema = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof problemSchema>;
 
-const titles: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
-};
-
 /** An error the API raises on purpose with its HTTP status (auth, rate limits, route-specific refusals). */
 export class ApiProblem extends LgspError {
   constructor(readonly status: number, code: string, message: string, readonly errors?: Problem['errors']) {
@@ -32,7 +29,7 @@ export class ApiProblem extends LgspError {
 }
 
 export function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
-  return { type: `urn:lgsp-connect:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: titles[status] ?? 'Error', status, detail, code, ...extra };
+  return { type: `urn:lgsp-connect:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: statusTitle(status), status, detail, code, ...extra };
 }
 
 function statusOf(error: LgspError): number {
@@ -55,27 +52,33 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const instance = request.url;
     const error = thrown as FastifyError;
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors = error.validation.map((v) => {
+      const errors = error.validation.flatMap((v) => {
         const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
         const field = [error.validationContext, path].filter((p) => p !== undefined && p !== '').join('.');
-        return { field, message: v.message ?? 'invalid' };
+        // An unknown field is named itself (body.colour), not only its object.
+        const unknownKeys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+        if (Array.isArray(unknownKeys)) {
+          return unknownKeys.map((key) => ({ field: `${field}.${String(key)}`, message: 'unknown field: leave it out (the OpenAPI document at /openapi.json lists the fields)' }));
+        }
+        return [{ field, message: v.message ?? 'invalid' }];
       });
       const detail = `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
       return sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail, { instance, errors }));
     }
     if (thrown instanceof LgspError) {
       const status = statusOf(thrown);
-      if (status >= 500) request.log.error({ err: thrown }, 'request failed');
+      if (status >= 500) request.log.error({ err: loggableError(thrown) }, 'request failed');
       const errors = thrown instanceof ApiProblem ? thrown.errors : undefined;
       return sendProblem(reply, problem(status, thrown.code, thrown.message, { instance, ...(errors ? { errors } : {}) }));
     }
     if (error.statusCode === 429) return sendProblem(reply, problem(429, 'RATE_LIMITED', error.message, { instance }));
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own refusals: malformed JSON, unsupported media type, body too large.
-      return sendProblem(reply, problem(error.statusCode, error.code || 'BAD_REQUEST', error.message, { instance }));
+      const refusal = httpRefusal(error.statusCode, error.code, error.message);
+      return sendProblem(reply, problem(refusal.status, refusal.code, refusal.detail, { instance }));
     }
-    if (isResponseSerializationError(error)) request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
-    else request.log.error({ err: error }, 'request failed');
+    if (isResponseSerializationError(error)) request.log.error({ err: loggableError(error), issues: error.cause.issues }, 'response does not match its schema');
+    else request.log.error({ err: loggableError(error) }, 'request failed');
     return sendProblem(reply, problem(500, 'INTERNAL', 'The request failed on our side; the server log has the details (search for this URL).', { instance }));
   });
   app.setNotFoundHandler((request, reply) =>
@@ -85,5 +88,5 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
 /** The problem responses a route declares in its schema (for the OpenAPI document). */
 export function problemResponses(...statuses: number[]): Record<number, typeof problemSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, problemSchema.describe(titles[s] ?? 'Error')]));
+  return Object.fromEntries(statuses.map((s) => [s, problemSchema.describe(statusTitle(s))]));
 }

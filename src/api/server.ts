@@ -9,7 +9,11 @@ import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { SyncQueue } from '../queue/sync-queue.js';
 import type { Db } from '../warehouse/database.js';
+import { AuthFailureCounter } from './auth-failures.js';
 import { registerAuth } from './auth.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
+import { registerInputGuard } from './input-guard.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { ApiProblem, registerProblemHandlers } from './problem.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -33,10 +37,26 @@ export const apiVersion = '1.0.0';
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // pino's Logger is a FastifyBaseLogger; typed as such so plugins see the default logger type.
   const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
-  const app = Fastify({ loggerInstance, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  const { api } = deps.config;
+  const app = Fastify({
+    loggerInstance,
+    // X-Forwarded-For is believed from the configured proxies only: anyone else could pick their own address.
+    trustProxy: api.trustProxy.length > 0 ? [...api.trustProxy] : false,
+    // Limits the time to receive a request (headers and body), not the response: event streams last.
+    requestTimeout: api.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(api.requestTimeoutMs, 20_000),
+      // Node checks the two timeouts above this often (default 30 s); a tenth of the limit keeps it close to its value.
+      connectionsCheckingInterval: Math.max(50, Math.min(Math.floor(api.requestTimeoutMs / 10), 5_000)),
+    },
+    frameworkErrors,
+    clientErrorHandler,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  await registerSecurityHeaders(app, { hstsMaxAgeSeconds: api.hstsMaxAgeSeconds });
+  registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -51,7 +71,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerAuth(app, deps.db);
+  const failures = new AuthFailureCounter(deps.redis, deps.config.queue.prefix, { limit: api.authFailureLimit, windowMs: api.authFailureWindowMs });
+  registerAuth(app, deps.db, failures);
   registerAuditLog(app, deps.db); // every state-changing request, refused ones too, into the append-only audit log
   await app.register(rateLimit, {
     // After auth (preHandler), so the limit is counted per key; public routes are counted per address.

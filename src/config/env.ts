@@ -1,10 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { projectRoot } from './project-root.js';
 
 const postgresUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'expected a URL such as postgres://user@127.0.0.1:5432/lgsp' });
+/** Addresses Fastify's trustProxy takes: an IP, a CIDR range, or proxy-addr's names (loopback, linklocal, uniquelocal). */
+const proxyAddress = (entry: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'expected a URL such as redis://127.0.0.1:6379' });
 
 /** The process configuration: one schema, read from the environment once at start-up. */
@@ -39,6 +42,21 @@ export const envSchema = z.object({
   LGSP_API_PORT: z.coerce.number({ error: 'expected a TCP port' }).int().min(0).max(65535).default(8080),
   /** Requests per minute each API key may make (counted in Redis, so across API instances). */
   LGSP_API_RATE_LIMIT: z.coerce.number({ error: 'expected a whole number of requests per minute' }).int().min(1).default(600),
+  // --- API trust boundary (issue 13) ---
+  /** The proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); none by default. */
+  LGSP_API_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+    .refine((list) => list.every(proxyAddress), 'expected comma-separated proxy addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16')
+    .default([]),
+  /** How long a client may take to send a whole request (headers and body); responses, such as event streams, are not limited. */
+  LGSP_API_REQUEST_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(30_000),
+  /** Failed authentications (401, 403) one client address may make per window before it gets 429s. */
+  LGSP_API_AUTH_FAILURE_LIMIT: z.coerce.number({ error: 'expected a whole number of failed authentications' }).int().min(1, 'expected at least 1 failed authentication').default(20),
+  LGSP_API_AUTH_FAILURE_WINDOW_S: z.coerce.number({ error: 'expected seconds' }).int().min(1, 'expected 1 to 86400 seconds').max(86_400, 'expected 1 to 86400 seconds').default(300),
+  /** Strict-Transport-Security max-age; 0 (default) sends no HSTS header: the API often runs on plain HTTP. */
+  LGSP_API_HSTS_MAX_AGE_S: z.coerce.number({ error: 'expected seconds, e.g. 31536000 for a year; 0 for none' }).int().min(0, 'expected seconds, 0 for none').default(0),
+  // --- end of the API trust boundary ---
   /** Webhook deliveries: attempts per event before it goes to the dead letters, and each attempt's time limit. */
   LGSP_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a whole number of attempts' }).int().min(1).max(100).default(8),
   LGSP_WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
@@ -100,7 +118,16 @@ export interface AppConfig {
   readonly queue: { readonly redisUrl: string; readonly prefix: string };
   readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
-  readonly api: { readonly host: string; readonly port: number; readonly rateLimitPerMinute: number };
+  readonly api: {
+    readonly host: string; readonly port: number; readonly rateLimitPerMinute: number;
+    /** Proxy addresses/CIDRs whose X-Forwarded-For is believed; empty: the socket's address is the client. */
+    readonly trustProxy: readonly string[];
+    readonly requestTimeoutMs: number;
+    readonly authFailureLimit: number;
+    readonly authFailureWindowMs: number;
+    /** 0: no Strict-Transport-Security header. */
+    readonly hstsMaxAgeSeconds: number;
+  };
   readonly boundary: BoundaryConfig;
   readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number; readonly concurrency: number };
 }
@@ -127,7 +154,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
     worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
     events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
-    api: { host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT },
+    api: {
+      host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT,
+      trustProxy: e.LGSP_API_TRUST_PROXY, requestTimeoutMs: e.LGSP_API_REQUEST_TIMEOUT_MS,
+      authFailureLimit: e.LGSP_API_AUTH_FAILURE_LIMIT, authFailureWindowMs: e.LGSP_API_AUTH_FAILURE_WINDOW_S * 1000,
+      hstsMaxAgeSeconds: e.LGSP_API_HSTS_MAX_AGE_S,
+    },
     boundary: {
       egressAllow: e.LGSP_EGRESS_ALLOW.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
       secretEnvPrefix: e.LGSP_SECRET_ENV_PREFIX,

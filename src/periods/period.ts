@@ -15,10 +15,22 @@ export interface Period {
 /** A period code: YYYY, YYYY-Qn or YYYY-MM. */
 export const periodPattern = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
+/**
+ * The years a period may have: the records and targets lie well within, and outside it dates misbehave (year 0000
+ * does not exist; JavaScript maps years 0..99 to 1900..1999).
+ */
+export const periodYears = { min: 1900, max: 2100 } as const;
+
+/** Whether a year lies in `periodYears`. */
+export function isPeriodYear(y: number): boolean {
+  return Number.isInteger(y) && y >= periodYears.min && y <= periodYears.max;
+}
+
 export function parsePeriod(input: string): Period {
   const m = periodPattern.exec(input.trim());
   if (!m) throw new InvalidPeriodError(input);
   const year = Number(m[1]);
+  if (!isPeriodYear(year)) throw new InvalidPeriodError(input);
   if (m[2] !== undefined) return { code: `${year}-Q${m[2]}`, kind: 'quarter', year, quarter: Number(m[2]) };
   if (m[3] !== undefined) {
     const month = Number(m[3]);
@@ -28,7 +40,8 @@ export function parsePeriod(input: string): Period {
 }
 
 export function isPeriod(input: string): boolean {
-  return periodPattern.test(input.trim());
+  const m = periodPattern.exec(input.trim());
+  return m !== null && isPeriodYear(Number(m[1]));
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
+import { ConflictError } from '../errors.js';
 import type { Db } from './database.js';
 import type { ApiScope } from './schema.js';
 
@@ -50,10 +51,30 @@ export async function listApiKeys(db: Db): Promise<ApiKeySummary[]> {
   return rows.map((r) => ({ id: r.id, name: r.name, scopes: r.scopes, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
 }
 
-/** Revokes a key at once; returns false when no such active key exists. */
+/** The last active admin key would be revoked: nobody could manage keys or the dashboard through the API any more. */
+export class LastAdminKeyError extends ConflictError {
+  constructor(id: string) {
+    super('LAST_ADMIN_KEY', `key ${id} is the last active admin key and stays: create another admin key first (\`lgsp apikey create --scopes admin\`), then revoke this one.`);
+  }
+}
+
+/**
+ * Revokes a key at once; returns false when no such active key exists. Refuses (LastAdminKeyError) to revoke the
+ * last active admin key. The active admin keys are locked first, in id order: of two revocations at once, the
+ * second waits for the first and then counts without the key it revoked, so both cannot pass.
+ */
 export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
-  const r = await db.updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    const admins = await trx
+      .selectFrom('api_key').select('id')
+      .where('revoked_at', 'is', null).where(sql<boolean>`'admin' = any(scopes)`)
+      .orderBy('id').forUpdate().execute();
+    const target = await trx.selectFrom('api_key').select('scopes').where('id', '=', id).where('revoked_at', 'is', null).forUpdate().executeTakeFirst();
+    if (target === undefined) return false;
+    if (target.scopes.includes('admin') && admins.every((a) => a.id === id)) throw new LastAdminKeyError(id);
+    await trx.updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+    return true;
+  });
 }
 
 /** Each scope includes the ones before it: operators read, admins do everything. */

@@ -25,7 +25,11 @@ export interface TestApi {
 
 export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApi> {
   const t = options.database ?? (await createTestDatabase());
-  const config = loadConfig({ DATABASE_URL: t.url, REDIS_URL: testRedisUrl, LGSP_QUEUE_PREFIX: `lgsp-api-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ DATABASE_URL: t.url, REDIS_URL: testRedisUrl, LGSP_QUEUE_PREFIX: `lgsp-api-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent',
+    // Tests walk every route without a key; the failed-authentication limit has tests of its own that set it.
+    LGSP_API_AUTH_FAILURE_LIMIT: '10000',
+    ...env,
+  });
   const redis = new Redis(config.redisUrl);
   const syncQueue = createSyncQueue(config.queue);
   const deps: ApiDeps = { config, db: t.db, logger: createLogger('silent'), redis, syncQueue };

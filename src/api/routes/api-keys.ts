@@ -40,7 +40,7 @@ export const apiKeyRoutes: ApiRoutes = async (app, { deps }) => {
     config: { scope: 'admin', audit: { action: 'apikey.create', object: 'apikey' } },
     schema: {
       tags: ['keys'], summary: 'Create a key; the response is the only time its secret is shown', security,
-      body: z.object({ name: z.string().min(1).max(200), scopes: scopesSchema }),
+      body: z.strictObject({ name: z.string().min(1).max(200), scopes: scopesSchema }),
       response: { 201: z.object({ id: z.string(), name: z.string(), scopes: scopesSchema, key: z.string() }), ...problemResponses(400, 401, 403) },
     },
   }, async (request, reply) => {
@@ -50,7 +50,10 @@ export const apiKeyRoutes: ApiRoutes = async (app, { deps }) => {
   });
   app.delete('/v1/apikeys/:id', {
     config: { scope: 'admin', audit: { action: 'apikey.revoke', object: 'apikey', idParam: 'id' } },
-    schema: { tags: ['keys'], summary: 'Revoke a key at once', security, params: z.object({ id: z.string() }), response: { 204: z.null(), ...problemResponses(401, 403, 404) } },
+    schema: {
+      tags: ['keys'], summary: 'Revoke a key at once; the last active admin key is refused (409 LAST_ADMIN_KEY)', security,
+      params: z.object({ id: z.string().max(100) }), response: { 204: z.null(), ...problemResponses(401, 403, 404, 409) },
+    },
   }, async (request, reply) => {
     if (!(await revokeApiKey(deps.db, request.params.id))) throw new NotFoundError('Active API key', request.params.id, 'GET /v1/apikeys lists the keys.');
     app.apiKeys.clear();

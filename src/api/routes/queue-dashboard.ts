@@ -4,11 +4,28 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { LgspError } from '../../errors.js';
 import { redactSyncJobData, redactSyncJobProgress, redactSyncJobResult } from '../../queue/job-redaction.js';
 import type { SyncQueue } from '../../queue/sync-queue.js';
+import { httpRefusal, statusCodeName } from '../http-errors.js';
+import { loggableError } from '../loggable-error.js';
 import { ApiProblem, problem, type Problem } from '../problem.js';
 import type { ApiRoutes } from './index.js';
 
 /** What Bull Board's error handler answers. */
 type HandlerResult = ReturnType<Parameters<FastifyAdapter['setErrorHandler']>[0]>;
+
+/** Bull Board's own error answer (`{ "error": "ERRORS.QUEUE_READ_ONLY" }`) as a stable code and what to do next. */
+function dashboardRefusal(status: number, payload: string): { code: string; detail: string } {
+  let error: unknown;
+  try {
+    error = (JSON.parse(payload) as { error?: unknown }).error;
+  } catch {
+    error = undefined;
+  }
+  if (status === 405) {
+    return { code: 'DASHBOARD_READ_ONLY', detail: 'The queue dashboard is read-only: start, replay and follow runs with the API (POST /v1/connections/{id}/syncs, POST /v1/runs/{id}/replay) or `lgsp`.' };
+  }
+  const said = typeof error === 'string' ? ` (${error})` : '';
+  return { code: statusCodeName(status), detail: `The queue dashboard refused the request${said}: reload the dashboard at ${queueDashboardPath}.` };
+}
 
 /** Where the dashboard lives. */
 export const queueDashboardPath = '/admin/queues';
@@ -54,13 +71,28 @@ export const queueDashboardRoutes: ApiRoutes = async (app, { deps }) => {
   // handler would make every one a 500 with the raw message.
   serverAdapter.setErrorHandler((error: Error) => {
     const answer = (status: number, body: Problem) => ({ status: status as NonNullable<HandlerResult['status']>, body });
-    if (error instanceof ApiProblem) return answer(error.status, problem(error.status, error.code, error.message));
-    const status = (error as { statusCode?: unknown }).statusCode;
+    if (error instanceof ApiProblem) return answer(error.status, problem(error.status, error.code, error.message, error.errors ? { errors: error.errors } : {}));
+    const { statusCode: status, code } = error as { statusCode?: unknown; code?: unknown };
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return answer(status, problem(status, error instanceof LgspError ? error.code : 'BAD_REQUEST', error.message));
+      if (error instanceof LgspError) return answer(status, problem(status, error.code, error.message));
+      const refusal = httpRefusal(status, typeof code === 'string' ? code : undefined, error.message);
+      return answer(status, problem(status, refusal.code, refusal.detail));
     }
-    deps.logger.error({ err: error }, 'queue dashboard request failed');
+    deps.logger.error({ err: loggableError(error) }, 'queue dashboard request failed');
     return answer(500, problem(500, 'INTERNAL', 'The queue dashboard failed on our side; the server log has the details.'));
+  });
+  // Bull Board answers its own refusals (an unknown queue, an action on the read-only queue) with its JSON
+  // `{ error }`: rewritten as problem documents, like every other error of the API.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const contentType = String(reply.getHeader('content-type') ?? '');
+    if (reply.statusCode < 400 || contentType.includes('problem+json') || typeof payload !== 'string') {
+      done(null, payload);
+      return;
+    }
+    const status = reply.statusCode;
+    const refusal = dashboardRefusal(status, payload);
+    void reply.type('application/problem+json');
+    done(null, JSON.stringify(problem(status, refusal.code, refusal.detail, { instance: request.url })));
   });
   // Every route the dashboard registers (page, assets, JSON API) needs an admin key, and may ask a browser for it.
   // Its state-changing routes (refused: the board is read-only) are audited as one action, with the route beside it.

@@ -94,7 +94,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
         + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `X-Lgsp-Event-Id`), signed in '
         + '`X-Lgsp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the secret. A 2xx answer acknowledges; '
         + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}.`,
-      body: z.object(subscriptionBody),
+      body: z.strictObject(subscriptionBody),
       response: { 201: createdSchema, ...problemResponses(400, 401, 403) },
     },
   }, async (request, reply) => {
@@ -165,7 +165,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       summary: 'Change a subscription\'s URL, description or filter; the lists given replace the old ones',
       description: 'Applies from the next event the dispatcher takes; its position in the stream and its pending events stay as they were.',
       params: z.object({ id: z.string() }),
-      body: z.object(subscriptionBody).partial().refine((b) => Object.keys(b).length > 0, { message: 'give at least one of url, description, eventTypes, indicators, units' }),
+      body: z.strictObject(subscriptionBody).partial().refine((b) => Object.keys(b).length > 0, { message: 'give at least one of url, description, eventTypes, indicators, units' }),
       response: { 200: subscriptionSchema, ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
@@ -184,7 +184,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       description: 'Deliveries are signed with the new secret and, for `graceHours`, also with the old one (two `v1` values in X-Lgsp-Signature), '
         + 'so the receiver keeps accepting them while it switches. `graceHours: 0` stops signing with the old secret at once (a leaked secret).',
       params: z.object({ id: z.string() }),
-      body: z.object({ graceHours: z.number().int().min(0).max(168).default(24).describe('How long the old secret still signs; default 24') }).default({ graceHours: 24 }),
+      body: z.strictObject({ graceHours: z.number().int().min(0).max(168).default(24).describe('How long the old secret still signs; default 24') }).default({ graceHours: 24 }),
       response: {
         200: z.object({ id: z.string(), secret: z.string(), previousSecretExpiresAt: z.string().nullable() }).meta({ id: 'WebhookSecretRotated' }),
         ...problemResponses(400, 401, 403, 404),

@@ -7,6 +7,7 @@ import type { WebhookFilter } from './filter.js';
 import { webhookEventTypes } from './filter.js';
 import { newWebhookSecret } from './signature.js';
 import { ensureGroup, lastEntryId, type WebhookStream } from './stream-groups.js';
+import { normaliseWebhookUrl } from './webhook-url.js';
 
 /** A subscription as the dispatcher uses it (with its secrets: never shown after creation or rotation). */
 export interface WebhookSubscription extends WebhookFilter, DeliveryTarget {
@@ -88,7 +89,7 @@ export async function createWebhookSubscription(db: Db, redis: Redis, stream: We
   const row = await db
     .insertInto('webhook_subscription')
     .values({
-      id, url: input.url, description: input.description ?? null, secret: newWebhookSecret(), stream_start_id: startId,
+      id, url: normaliseWebhookUrl(input.url), description: input.description ?? null, secret: newWebhookSecret(), stream_start_id: startId,
       event_types: unique(input.eventTypes), indicators: unique(input.indicators), units: unique(input.units),
     })
     .returningAll()
@@ -162,7 +163,7 @@ export async function updateWebhookSubscription(db: Db, id: string, change: Webh
   const r = await db
     .updateTable('webhook_subscription')
     .set({
-      ...(change.url !== undefined ? { url: change.url } : {}),
+      ...(change.url !== undefined ? { url: normaliseWebhookUrl(change.url) } : {}),
       ...(change.description !== undefined ? { description: change.description } : {}),
       ...(change.eventTypes !== undefined ? { event_types: unique(change.eventTypes) } : {}),
       ...(change.indicators !== undefined ? { indicators: unique(change.indicators) } : {}),
