@@ -39,7 +39,8 @@ describe('audit log of the API', () => {
   const tableText = async () => JSON.stringify((await sql`select * from audit_log`.execute(api.t.db)).rows);
 
   beforeAll(async () => {
-    api = await startTestApi({ LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_API_RATE_LIMIT: '100000' });
+    // inject() comes from 127.0.0.1: trusted as a proxy here, so the client's address is the forwarded one.
+    api = await startTestApi({ LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_API_RATE_LIMIT: '100000', LGSP_API_TRUST_PROXY: '127.0.0.1' });
     const id = (key: string) => /^lgsp_([0-9a-f]{12})_/.exec(key)?.[1] ?? '';
     keyIds = { read: id(api.keys.read), operate: id(api.keys.operate), admin: id(api.keys.admin) };
   });
