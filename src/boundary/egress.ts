@@ -55,7 +55,7 @@ export class EgressPolicy {
       return { rule: 'url', host: '', reason: 'it is not an absolute URL' };
     }
     const host = normaliseHost(parsed.hostname);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { rule: 'scheme', host, reason: `${parsed.protocol.replace(/:$/, '')} is not allowed, only http and https` };
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { rule: 'scheme', host, reason: `only http or https is allowed, not ${parsed.protocol.replace(/:$/, '')}` };
     if (parsed.username !== '' || parsed.password !== '') return { rule: 'credentials', host, reason: 'the URL carries a user name or password' };
     return isIP(host) !== 0 ? this.checkLiteral(host) : this.checkName(host);
   }

@@ -52,13 +52,11 @@ export function resolveOptions(options: HttpClientOptions): ResolvedOptions {
   } catch {
     throw invalid(connectionId, `the base URL is not a URL; write it like https://lgsp.example.gov.vn/dvc.`);
   }
-  if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw invalid(connectionId, `the base URL must be http or https, got ${baseUrl.protocol}`);
-  if (baseUrl.search !== '' || baseUrl.hash !== '') throw invalid(connectionId, 'the base URL must not carry a query or fragment; pass parameters per request.');
-  if (baseUrl.username !== '' || baseUrl.password !== '') throw invalid(connectionId, 'the base URL must not carry credentials; configure auth instead.');
-  // Early word on a literal internal address or a metadata name; the agents check every connection anyway.
+  // Scheme, credentials, and early word on a literal internal address or a metadata name; the agents check every connection anyway.
   const egress = toEgressPolicy(options.egress);
   const refusal = egress.checkUrl(baseUrl);
   if (refusal !== null) throw new EgressRefusedError(refusal, `HTTP client of connection "${connectionId}"`);
+  if (baseUrl.search !== '' || baseUrl.hash !== '') throw invalid(connectionId, 'the base URL must not carry a query or fragment; pass parameters per request.');
 
   const retry: RetryOptions = {
     retries: checkNumber(connectionId, 'retry.retries', options.retry?.retries ?? defaultRetryOptions.retries, 0, true),
