@@ -4,6 +4,7 @@ import { SourceError } from '../src/errors.js';
 import { createHttpClient, type HttpClientOptions } from '../src/connector-sdk/http/index.js';
 import { captureLogs, type LogCapture } from './support/http-log-capture.js';
 import { startTestServer, type RecordedRequest, type TestServer } from './support/http-test-server.js';
+import { testBoundary } from './support/boundary.js';
 
 const CLIENT_ID = 'lgsp-client-91';
 const CLIENT_SECRET = 'cs-Zq8!xT/3+k=p';
@@ -54,6 +55,7 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
     baseUrl: server.url,
     connectionId: 'dvc-91',
     logger: logs.logger,
+    egress: testBoundary(),
     retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
     auth: { kind: 'oauth2-client-credentials', tokenPath: '/oauth2/token', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
     ...overrides,

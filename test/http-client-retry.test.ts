@@ -5,6 +5,7 @@ import { SourceError } from '../src/errors.js';
 import { createHttpClient, type HttpClientOptions } from '../src/connector-sdk/http/index.js';
 import { captureLogs, type LogCapture } from './support/http-log-capture.js';
 import { startTestServer, type TestServer } from './support/http-test-server.js';
+import { testBoundary } from './support/boundary.js';
 
 let server: TestServer;
 let logs: LogCapture;
@@ -23,6 +24,7 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
     baseUrl: server.url,
     connectionId: 'test-conn',
     logger: logs.logger,
+    egress: testBoundary(),
     timeoutMs: 2_000,
     retry: { retries: 5, baseDelayMs: 10, maxDelayMs: 2_000 },
     ...overrides,

@@ -6,6 +6,7 @@ import { ConfigError, SourceError } from '../src/errors.js';
 import { backoffDelayMs, createHttpClient, parseRetryAfterMs, type HttpClientOptions } from '../src/connector-sdk/http/index.js';
 import { captureLogs, type LogCapture } from './support/http-log-capture.js';
 import { startTestServer, type TestServer } from './support/http-test-server.js';
+import { testBoundary } from './support/boundary.js';
 
 let server: TestServer;
 let logs: LogCapture;
@@ -24,6 +25,7 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
     baseUrl: server.url,
     connectionId: 'test-conn',
     logger: logs.logger,
+    egress: testBoundary(),
     retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
     ...overrides,
   });

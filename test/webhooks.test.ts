@@ -13,9 +13,11 @@ import { matchesFilter } from '../src/events/webhooks/filter.js';
 import { signWebhook, verifyWebhookSignature, webhookSignatureProblem } from '../src/events/webhooks/signature.js';
 import { groupName, webhookGroupIds } from '../src/events/webhooks/stream-groups.js';
 import { createWebhookSubscription, deleteWebhookSubscription, rotateWebhookSecret, type NewWebhookSubscription } from '../src/events/webhooks/subscriptions.js';
+import { egressPolicy } from '../src/boundary/egress.js';
 import { createLogger } from '../src/logger.js';
 import { syncCompletedEvent } from '../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { testBoundary } from './support/boundary.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 import { startWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
 
@@ -127,7 +129,7 @@ describe('webhook dispatcher', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     redis = new Redis(redisUrl);
-    dispatcher = new WebhookDispatcher({ db: t.db, redis, redisUrl, stream, delivery, concurrency: 4, logger: createLogger(process.env.WEBHOOK_TEST_LOG ?? 'silent'), blockMs: 1_000 });
+    dispatcher = new WebhookDispatcher({ db: t.db, redis, redisUrl, stream, delivery, egress: egressPolicy(testBoundary()), concurrency: 4, logger: createLogger(process.env.WEBHOOK_TEST_LOG ?? 'silent'), blockMs: 1_000 });
   });
   afterEach(async () => {
     // Receivers first: a delivery hanging on one fails at once, so its consumer stops without waiting for the timeout.
@@ -238,7 +240,7 @@ describe('webhook dispatcher', () => {
     expect(await webhookFailureCounts(t.db)).toEqual([{ subscriptionId: subscription.id, failedAttempts: 4, deadLetters: 1, pendingDeadLetters: 1 }]);
 
     receiver.respond = () => 200;
-    const redelivered = await redeliverDeadLetter(t.db, dead?.id ?? 0, { timeoutMs: 2_000 });
+    const redelivered = await redeliverDeadLetter(t.db, dead?.id ?? 0, { timeoutMs: 2_000, egress: egressPolicy(testBoundary()) });
     expect(redelivered?.result).toMatchObject({ ok: true, status: 200 });
     expect(redelivered?.deadLetter.redeliveredAt).toBeInstanceOf(Date);
     const last = receiver.received[receiver.received.length - 1];

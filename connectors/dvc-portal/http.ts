@@ -17,6 +17,7 @@ export function portalClient(ctx: ConnectorContext<DvcPortalConfig>): HttpClient
     baseUrl: ctx.config.baseUrl,
     connectionId: ctx.connectionId,
     logger: ctx.logger,
+    egress: ctx.boundary,
     timeoutMs: ctx.config.timeoutMs,
     auth: { kind: 'oauth2-client-credentials', tokenPath: '/oauth2/token', clientId: ctx.config.clientId, clientSecret: ctx.secrets.client_secret ?? '' },
   });

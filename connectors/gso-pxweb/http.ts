@@ -4,5 +4,5 @@ import type { GsoPxwebConfig } from './config.js';
 
 /** The shared client; the PX-Web API is public (no credentials). */
 export function gsoClient(ctx: ConnectorContext<GsoPxwebConfig>, signal?: AbortSignal): HttpClient {
-  return createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, timeoutMs: ctx.config.timeoutMs, retry: retryOptions(ctx.config.retry), signal });
+  return createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, egress: ctx.boundary, timeoutMs: ctx.config.timeoutMs, retry: retryOptions(ctx.config.retry), signal });
 }

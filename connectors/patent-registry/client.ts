@@ -8,6 +8,7 @@ export function registryClient(ctx: ConnectorContext<PatentRegistryConfig>, sign
     baseUrl: ctx.config.baseUrl,
     connectionId: ctx.connectionId,
     logger: ctx.logger,
+    egress: ctx.boundary,
     timeoutMs: ctx.config.timeoutMs,
     rateLimit: { requestsPerSecond: ctx.config.requestsPerSecond },
     signal,

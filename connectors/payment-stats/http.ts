@@ -9,6 +9,7 @@ export function paymentStatsClient(ctx: ConnectorContext<PaymentStatsConfig>, si
     baseUrl: ctx.config.baseUrl,
     connectionId: ctx.connectionId,
     logger: ctx.logger,
+    egress: ctx.boundary,
     timeoutMs: ctx.config.timeoutMs,
     retry: retryOptions(ctx.config.retry),
     auth: { kind: 'api-key', header: apiKeyHeader, value: ctx.secrets.api_key ?? '' },

@@ -87,7 +87,7 @@ export const syntheticConnector = defineConnector({
     {
       name: 'records',
       async *read(ctx, options) {
-        const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, signal: options.signal });
+        const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, egress: ctx.boundary, signal: options.signal });
         let after = typeof options.cursor === 'number' ? options.cursor : 0;
         for (;;) {
           const page = await http.getJson('/records', { params: { after, limit: ctx.config.pageSize }, parse: (b: unknown) => pageSchema.parse(b) });

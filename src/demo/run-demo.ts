@@ -42,7 +42,9 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
-  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary: ctx.config.boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
+  // The emulators listen on loopback: the demo's own worker may reach it; the configuration's default does not.
+  const boundary = { ...ctx.config.boundary, egressAllow: [...ctx.config.boundary.egressAllow, '127.0.0.1/32'] };
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);

@@ -1,4 +1,5 @@
 import { publicError, type StoredError } from '../boundary/read-back.js';
+import { egressPolicy } from '../boundary/egress.js';
 import type { BoundaryConfig } from '../config/env.js';
 import { secretRefSchema, type SecretRefs } from '../connector-sdk/secrets.js';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
@@ -12,6 +13,7 @@ import { ConnectionRemovalRefused, removeConnection, type ConnectionRemoval } fr
 import { insertConnection, listConnections, type Connection } from '../warehouse/connections.js';
 import type { Db } from '../warehouse/database.js';
 import { describeError, type SyncRun } from '../warehouse/sync-runs.js';
+import { configUrlIssues } from './config-urls.js';
 import { InvalidInputError, issuesUnder, type FieldIssue } from './input-error.js';
 import { requireConnection } from './lookups.js';
 import type { ErrorView } from './runs.js';
@@ -122,11 +124,25 @@ export function validateSecretRefs(connector: ConnectorDefinition, refs: Readonl
   return out;
 }
 
+/** Throws EGRESS_REFUSED naming each URL of the config the egress policy refuses (internal, metadata, credentials). */
+async function validateConfigUrls(config: Record<string, unknown>, boundary: BoundaryConfig, spelling: ConnectionSpelling): Promise<void> {
+  const issues = await configUrlIssues(config, egressPolicy(boundary));
+  if (issues.length === 0) return;
+  throw new InvalidInputError(
+    'EGRESS_REFUSED',
+    `the config names a URL this host may not reach: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')} Fix ${spelling.config} and try again.`,
+    issuesUnder('config', issues),
+  );
+}
+
 /**
- * Checks a new connection: its id, an installed connector, the config against the connector's schema, the secret
- * references and the schedule. Throws InvalidInputError naming the field, or ConflictError when the id is taken.
+ * Checks a new connection: its id, an installed connector, the config against the connector's schema and the
+ * egress policy (`boundary`), the secret references and the schedule. Throws InvalidInputError naming the field,
+ * or ConflictError when the id is taken.
  */
-export async function checkNewConnection(db: Db, connectors: ConnectorRegistry, input: NewConnectionInput, spelling: ConnectionSpelling = connectionFieldNames): Promise<CheckedConnection> {
+export async function checkNewConnection(
+  db: Db, connectors: ConnectorRegistry, boundary: BoundaryConfig, input: NewConnectionInput, spelling: ConnectionSpelling = connectionFieldNames,
+): Promise<CheckedConnection> {
   if (!connectionIdPattern.test(input.id)) {
     const message = `connection id "${input.id}" must be lowercase letters, digits and dashes, starting with a letter or digit, e.g. dvc-an-giang.`;
     throw new InvalidInputError('CONNECTION_ID_INVALID', message, [{ field: 'id', message }]);
@@ -137,6 +153,7 @@ export async function checkNewConnection(db: Db, connectors: ConnectorRegistry, 
   }
   const connector = connectors.get(input.connector);
   validateConfig(connector, input.config, spelling);
+  await validateConfigUrls(input.config, boundary, spelling);
   const secretRefs = validateSecretRefs(connector, input.secretRefs, spelling);
   let schedule: Schedule | null = null;
   if (input.schedule !== null) {

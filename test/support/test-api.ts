@@ -7,6 +7,7 @@ import { createSyncQueue } from '../../src/queue/sync-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/warehouse/api-keys.js';
 import type { ApiScope } from '../../src/warehouse/schema.js';
+import { testEgressAllow } from './boundary.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,9 +24,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** `env` adds to (or overrides) the test configuration; `LGSP_EGRESS_ALLOW: ''` takes the default egress policy (nothing internal). */
 export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApi> {
   const t = options.database ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: t.url, REDIS_URL: testRedisUrl, LGSP_QUEUE_PREFIX: `lgsp-api-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent',
+    LGSP_EGRESS_ALLOW: testEgressAllow,
     // Tests walk every route without a key; the failed-authentication limit has tests of its own that set it.
     LGSP_API_AUTH_FAILURE_LIMIT: '10000',
     ...env,

@@ -19,6 +19,7 @@ function client(ctx: ConnectorContext<Config>, signal?: AbortSignal) {
     baseUrl: ctx.config.baseUrl,
     connectionId: ctx.connectionId,
     logger: ctx.logger,
+    egress: ctx.boundary,
     timeoutMs: ctx.config.timeoutMs,
     retry: { retries: 6, baseDelayMs: 20, maxDelayMs: 3000 },
     auth: { kind: 'oauth2-client-credentials', tokenPath: '/oauth2/token', clientId: ctx.config.clientId, clientSecret: ctx.secrets.client_secret ?? '' },

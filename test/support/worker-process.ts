@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testEgressAllow } from './boundary.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,7 +21,7 @@ export async function startWorker(script: string, ready: string, env: Record<str
   // node itself with tsx as a loader (not the tsx CLI, which runs node as a child): a SIGKILL must hit the worker.
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_JOB_LOCK_MS: '2000', LGSP_STALLED_INTERVAL_MS: '1000', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', LGSP_EGRESS_ALLOW: testEgressAllow, LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_JOB_LOCK_MS: '2000', LGSP_STALLED_INTERVAL_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -77,7 +77,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const checked = await withFieldsIn('body', () => checkNewConnection(db, connectors, {
+    const checked = await withFieldsIn('body', () => checkNewConnection(db, connectors, deps.config.boundary, {
       id: body.id, connector: body.connector, name: body.name, config: body.config, secretRefs: body.secretRefs, schedule: body.schedule ?? null,
     }));
     const added = await addConnection(db, checked, queue);

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { auditObjectId } from '../../audit/api-recorder.js';
+import { egressPolicy } from '../../boundary/egress.js';
 import { NotFoundError } from '../../errors.js';
 import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../events/webhooks/dead-letters.js';
+import { attemptFailure } from '../../events/webhooks/delivery.js';
 import { webhookEventTypes } from '../../events/webhooks/filter.js';
 import {
-  checkSubscriptionFilter, createWebhookSubscription, deleteWebhookSubscription, getWebhookSubscriptionSummary, listWebhookSubscriptions,
+  checkSubscriptionFilter, checkSubscriptionUrl, createWebhookSubscription, deleteWebhookSubscription, getWebhookSubscriptionSummary, listWebhookSubscriptions,
   rotateWebhookSecret, updateWebhookSubscription, type WebhookSubscriptionChange, type WebhookSubscriptionSummary,
 } from '../../events/webhooks/subscriptions.js';
 import { ApiProblem, problemResponses } from '../problem.js';
@@ -77,12 +79,17 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   const security = [{ apiKey: [] }];
   const tags = ['webhooks'];
   const stream = { key: deps.config.events.stream, groupPrefix: deps.config.queue.prefix };
-  const requireKnownFilter = async (input: WebhookSubscriptionChange) => {
+  const egress = egressPolicy(deps.config.boundary);
+  const fieldsProblem = (code: string, problems: readonly { field: string; message: string }[]) => {
+    const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
+    return new ApiProblem(400, code, `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  };
+  /** The URL within the egress policy (EGRESS_REFUSED), then a filter of known types, indicators and units. */
+  const requireValid = async (input: WebhookSubscriptionChange) => {
+    const refused = await checkSubscriptionUrl(input.url, egress);
+    if (refused.length > 0) throw fieldsProblem('EGRESS_REFUSED', refused);
     const problems = await checkSubscriptionFilter(deps.db, input);
-    if (problems.length > 0) {
-      const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
-      throw new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-    }
+    if (problems.length > 0) throw fieldsProblem('VALIDATION_FAILED', problems);
   };
 
   app.post('/v1/webhooks', {
@@ -93,12 +100,13 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       description: 'Events published from now on that match every non-empty filter are POSTed to `url` as structured CloudEvents '
         + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `X-Lgsp-Event-Id`), signed in '
         + '`X-Lgsp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the secret. A 2xx answer acknowledges; '
-        + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}.`,
+        + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}. `
+        + 'The URL must reach a public address (no loopback, private, link-local or metadata host, no credentials in it) unless the host operator allows it in LGSP_EGRESS_ALLOW: otherwise 400 EGRESS_REFUSED naming `body.url`. Failures are recorded as the status or a class (`HTTP 500`, `timeout`, `connection refused`, `egress refused`), never what the receiver wrote.',
       body: z.strictObject(subscriptionBody),
       response: { 201: createdSchema, ...problemResponses(400, 401, 403) },
     },
   }, async (request, reply) => {
-    await requireKnownFilter(request.body);
+    await requireValid(request.body);
     const created = await createWebhookSubscription(deps.db, deps.redis, stream, request.body);
     auditObjectId(request, created.id);
     const summary = await getWebhookSubscriptionSummary(deps.db, created.id);
@@ -140,11 +148,16 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       response: { 200: z.object({ delivered: z.literal(true), status: z.number().int(), ms: z.number(), deadLetter: deadLetterSchema }), ...problemResponses(400, 401, 403, 404, 502) },
     },
   }, async (request) => {
-    const outcome = await redeliverDeadLetter(deps.db, request.params.id, { timeoutMs: deps.config.webhooks.timeoutMs });
+    const outcome = await redeliverDeadLetter(deps.db, request.params.id, { timeoutMs: deps.config.webhooks.timeoutMs, egress });
     if (!outcome) throw new NotFoundError('Dead letter', String(request.params.id), 'GET /v1/webhooks/dead-letters lists them.');
     const { deadLetter, result } = outcome;
     if (!result.ok || result.status === null) {
-      throw new ApiProblem(502, 'WEBHOOK_DELIVERY_FAILED', `The receiver did not accept the event: ${result.error ?? 'failed'}. The dead letter stays pending (${deadLetter.attempts} attempts now); fix the receiver and redeliver again.`);
+      // What the receiver wrote stays in the server log: the caller sees the status or the failure class only.
+      request.log.warn({ deadLetter: deadLetter.id, status: result.status, err: result.error, detail: result.detail }, 'webhook redelivery failed');
+      const next = result.error === attemptFailure.egressRefused
+        ? `the subscription's URL is refused by the egress policy: change it (PATCH /v1/webhooks/${deadLetter.subscriptionId}), or the host operator allows its host in LGSP_EGRESS_ALLOW, then redeliver again`
+        : 'fix the receiver and redeliver again';
+      throw new ApiProblem(502, 'WEBHOOK_DELIVERY_FAILED', `The receiver did not accept the event: ${result.error ?? 'failed'}. The dead letter stays pending (${deadLetter.attempts} attempts now); ${next}.`);
     }
     return { delivered: true as const, status: result.status, ms: result.ms, deadLetter: deadLetterView(deadLetter) };
   });
@@ -169,7 +182,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       response: { 200: subscriptionSchema, ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
-    await requireKnownFilter(request.body);
+    await requireValid(request.body);
     if (!(await updateWebhookSubscription(deps.db, request.params.id, request.body))) throw notFound(request.params.id);
     const summary = await getWebhookSubscriptionSummary(deps.db, request.params.id);
     if (!summary) throw notFound(request.params.id);

@@ -110,7 +110,7 @@ function warnUnreachableSecrets(id: string, refs: SecretRefs): void {
 
 export async function runConnectionsAdd(ctx: CliContext, id: string, flags: AddFlags): Promise<number> {
   const registry = await loadConnectors(ctx);
-  const checked = await checkNewConnection(ctx.db, registry, {
+  const checked = await checkNewConnection(ctx.db, registry, ctx.config.boundary, {
     id,
     connector: flags.connector,
     name: flags.name,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { egressPolicy } from '../../boundary/egress.js';
 import { NotFoundError } from '../../errors.js';
 import { listDeadLetters, redeliverDeadLetter } from '../../events/webhooks/dead-letters.js';
 import { getWebhookSubscriptionSummary, listWebhookSubscriptions, type WebhookSubscriptionSummary } from '../../events/webhooks/subscriptions.js';
@@ -73,11 +74,12 @@ export function registerWebhookCommands(program: Command): void {
     .argument('<id>', 'the dead letter (`lgsp webhooks dead-letters`)', positiveInt('a dead letter id, e.g. 12'))
     .action(async (deadLetterId: number) => {
       await runOperatorCommand(async (ctx) => {
-        const outcome = await redeliverDeadLetter(ctx.db, deadLetterId, { timeoutMs: ctx.config.webhooks.timeoutMs });
+        const outcome = await redeliverDeadLetter(ctx.db, deadLetterId, { timeoutMs: ctx.config.webhooks.timeoutMs, egress: egressPolicy(ctx.config.boundary) });
         if (!outcome) throw new NotFoundError('Dead letter', String(deadLetterId), 'Run `lgsp webhooks dead-letters` to see them.');
         const { deadLetter, result } = outcome;
         if (!result.ok) {
-          note(`not delivered: ${result.error ?? 'failed'}. Dead letter ${deadLetterId} stays pending (${deadLetter.attempts} attempts now): fix the receiver, then run this again.`);
+          // The detail (a receiver's body excerpt, a refusal) is shown here: this is the host's own shell, as its log is.
+          note(`not delivered: ${result.error ?? 'failed'}${result.detail === null ? '' : ` (${result.detail})`}. Dead letter ${deadLetterId} stays pending (${deadLetter.attempts} attempts now): fix the receiver, then run this again.`);
           return ExitCode.failure;
         }
         ctx.print(`dead letter ${deadLetterId} (event ${deadLetter.eventId}) delivered to subscription ${deadLetter.subscriptionId}: HTTP ${result.status ?? '?'} in ${result.ms} ms`);

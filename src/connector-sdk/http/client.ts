@@ -26,7 +26,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, connectionId, auth: authConfig } = settings;
   const redactor = new Redactor();
   const logger = options.logger.child({ connectionId, component: 'http-client' });
-  const transport = new Transport(authConfig?.kind === 'api-key' ? [authConfig.header] : []);
+  const transport = new Transport(authConfig?.kind === 'api-key' ? [authConfig.header] : [], settings.egress.agents);
   const executor = new RequestExecutor(transport, {
     connectionId,
     logger,

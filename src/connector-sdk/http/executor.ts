@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import { EgressRefusedError } from '../../boundary/egress.js';
 import type { Logger } from '../../logger.js';
 import { anonymous, type AuthStrategy, type Credential } from './auth.js';
 import { parseRetryAfterMs, retryDelayMs } from './backoff.js';
 import {
   abortedError,
   describeNetworkError,
+  describeRequest,
   describeStatus,
   requestInvalidError,
   requestLabel,
@@ -107,6 +109,8 @@ export class RequestExecutor {
       }
       case 'aborted':
         return { summary: 'aborted', cause: undefined, retryAfterMs: undefined };
+      case 'refused':
+        return { summary: 'refused by the egress policy', cause: outcome.error, retryAfterMs: undefined };
       case 'response':
       case 'stream':
         return {
@@ -142,6 +146,11 @@ export class RequestExecutor {
       const line = { method: plan.method, path: label.path, attempt: attempts, durationMs: Math.round(performance.now() - started) };
 
       if (outcome.kind === 'aborted') throw abortedError(label, plan.signal?.reason);
+      if (outcome.kind === 'refused') {
+        // Permanent: the policy will refuse it again. The message says nothing of what listens there.
+        logger.warn({ ...line, error: outcome.error.refusal.reason }, 'http request refused by the egress policy');
+        throw new EgressRefusedError(outcome.error.refusal, describeRequest(label));
+      }
       if (outcome.kind === 'invalid') {
         const { summary, cause } = this.describeFailure(outcome);
         logger.warn({ ...line, error: summary }, 'http request could not be sent');

@@ -1,3 +1,4 @@
+import { EgressRefusedError, toEgressPolicy, type EgressPolicy } from '../../boundary/egress.js';
 import { ConfigError } from '../../errors.js';
 import { timerSleep } from './abort.js';
 import { defaultRetryOptions } from './backoff.js';
@@ -9,6 +10,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface ResolvedOptions {
   readonly baseUrl: URL;
   readonly connectionId: string;
+  readonly egress: EgressPolicy;
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
   readonly requestsPerSecond: number | undefined;
@@ -50,9 +52,11 @@ export function resolveOptions(options: HttpClientOptions): ResolvedOptions {
   } catch {
     throw invalid(connectionId, `the base URL is not a URL; write it like https://lgsp.example.gov.vn/dvc.`);
   }
-  if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw invalid(connectionId, `the base URL must be http or https, got ${baseUrl.protocol}`);
+  // Scheme, credentials, and early word on a literal internal address or a metadata name; the agents check every connection anyway.
+  const egress = toEgressPolicy(options.egress);
+  const refusal = egress.checkUrl(baseUrl);
+  if (refusal !== null) throw new EgressRefusedError(refusal, `HTTP client of connection "${connectionId}"`);
   if (baseUrl.search !== '' || baseUrl.hash !== '') throw invalid(connectionId, 'the base URL must not carry a query or fragment; pass parameters per request.');
-  if (baseUrl.username !== '' || baseUrl.password !== '') throw invalid(connectionId, 'the base URL must not carry credentials; configure auth instead.');
 
   const retry: RetryOptions = {
     retries: checkNumber(connectionId, 'retry.retries', options.retry?.retries ?? defaultRetryOptions.retries, 0, true),
@@ -64,6 +68,7 @@ export function resolveOptions(options: HttpClientOptions): ResolvedOptions {
   return {
     baseUrl,
     connectionId,
+    egress,
     timeoutMs: checkNumber(connectionId, 'timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1),
     retry,
     requestsPerSecond,

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { findEgressRefusal, type EgressRefusedError, type GuardedAgents } from '../../boundary/egress.js';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -34,6 +35,8 @@ export type AttemptOutcome =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'network'; readonly error: unknown }
   | { readonly kind: 'invalid'; readonly error: unknown }
+  /** The egress policy refused the connection (the first or a redirect's): nothing was sent. */
+  | { readonly kind: 'refused'; readonly error: EgressRefusedError }
   | { readonly kind: 'aborted' };
 
 /** Errors that retrying cannot fix: the request itself (or the source's certificate) is wrong. */
@@ -98,8 +101,14 @@ async function readBody(body: Readable, limit: number): Promise<Buffer> {
 export class Transport {
   private readonly axios: AxiosInstance;
 
-  constructor(sensitiveHeaders: readonly string[]) {
+  /** `agents`: the egress policy's, which check every connection (redirects included) before it is made. */
+  constructor(sensitiveHeaders: readonly string[], agents: GuardedAgents) {
     this.axios = axios.create({
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      // No proxy from HTTP(S)_PROXY: a proxy connects on our behalf, out of the agents' sight, so the policy could
+      // not check the address actually reached (and a proxy on this host reaches everything internal).
+      proxy: false,
       responseType: 'stream',
       // Statuses are classified by the client, not turned into AxiosErrors.
       validateStatus: () => true,
@@ -152,6 +161,8 @@ export class Transport {
       if (controller.signal.aborted) {
         return controller.signal.reason instanceof DeadlineExceeded ? { kind: 'timeout' } : { kind: 'aborted' };
       }
+      const refusal = findEgressRefusal(error);
+      if (refusal !== undefined) return { kind: 'refused', error: refusal };
       const code = errorCode(error);
       if (code !== undefined && UNSENDABLE.has(code)) return { kind: 'invalid', error };
       if (isAxiosError(error) || error instanceof Error) return { kind: 'network', error };

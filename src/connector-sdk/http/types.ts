@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import type { EgressPolicy } from '../../boundary/egress.js';
+import type { BoundaryConfig } from '../../config/env.js';
 import type { Logger } from '../../logger.js';
 
 /** Waits `ms` milliseconds; rejects with the signal's reason as soon as `signal` aborts. Injectable so tests run fast. */
@@ -46,6 +48,11 @@ export interface HttpClientOptions {
   /** Goes into every log line and every error message. */
   readonly connectionId: string;
   readonly logger: Logger;
+  /**
+   * What the client may reach: pass `ctx.boundary`. Internal addresses and metadata names are refused
+   * (`EGRESS_REFUSED`, permanent) unless the host operator allows them in LGSP_EGRESS_ALLOW; see src/boundary/egress.ts.
+   */
+  readonly egress: BoundaryConfig | EgressPolicy;
   /** A response (headers and, except for streams, the whole body) slower than this is a timeout. Default 30 s. */
   readonly timeoutMs?: number | undefined;
   /** Aborts in-flight requests and any wait (backoff, rate limit, token refresh) of this client. */

@@ -27,7 +27,7 @@ export default defineConnector({
   configSchema,
   secrets: [],
   async check(ctx) {
-    const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger });
+    const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, egress: ctx.boundary });
     await http.getJson('/records', { params: { page: 0, size: 1 } });
     return { ok: true, message: \`reached \${ctx.config.baseUrl}\` };
   },
@@ -35,7 +35,7 @@ export default defineConnector({
     {
       name: 'records',
       async *read(ctx, options) {
-        const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, signal: options.signal });
+        const http = createHttpClient({ baseUrl: ctx.config.baseUrl, connectionId: ctx.connectionId, logger: ctx.logger, egress: ctx.boundary, signal: options.signal });
         let page = typeof options.cursor === 'number' ? options.cursor : 0;
         for (;;) {
           const body = await http.getJson('/records', { params: { page, size: ctx.config.pageSize }, parse: (b: unknown) => pageSchema.parse(b) });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { EgressPolicy } from '../../boundary/egress.js';
 import type { Db } from '../../warehouse/database.js';
 import { attemptDelivery, type AttemptResult } from './delivery.js';
 import { getWebhookSubscription, recordAttemptFailure } from './subscriptions.js';
@@ -92,10 +93,10 @@ export async function getDeadLetter(db: Db, id: number): Promise<DeadLetter | un
 
 /**
  * Delivers a dead letter once, now, to its subscription (signed afresh, the same body and event id). On success
- * the dead letter is marked redelivered; on failure its attempts and last error are updated. Undefined when
- * there is no such dead letter.
+ * the dead letter is marked redelivered; on failure its attempts and last error (the status or a failure class,
+ * never what the receiver wrote) are updated. Undefined when there is no such dead letter.
  */
-export async function redeliverDeadLetter(db: Db, id: number, options: { readonly timeoutMs: number }): Promise<{ deadLetter: DeadLetter; result: AttemptResult } | undefined> {
+export async function redeliverDeadLetter(db: Db, id: number, options: { readonly timeoutMs: number; readonly egress: EgressPolicy }): Promise<{ deadLetter: DeadLetter; result: AttemptResult } | undefined> {
   const found = await db
     .selectFrom('webhook_dead_letter as d')
     .select(['d.subscription_id', 'd.event_id', sql<string>`d.event::text`.as('body')])

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeRefusal, findEgressRefusal, type EgressPolicy } from '../../boundary/egress.js';
+import { postOnce } from './post-once.js';
 import { eventIdHeader, signatureHeader, signWebhook } from './signature.js';
 
 export interface DeliveryOptions {
@@ -32,12 +34,31 @@ export interface WebhookMessage {
   readonly body: string;
 }
 
+/**
+ * What a failed attempt is called where API callers see it (subscriptions, dead letters, redeliveries): the status,
+ * or one of these classes. Never an address, a port or what a receiver wrote: those would let a caller map the
+ * network behind this host. The details go to the server log (`detail`).
+ */
+export const attemptFailure = {
+  egressRefused: 'egress refused',
+  timeout: 'timeout',
+  connectionRefused: 'connection refused',
+  connectionReset: 'connection reset',
+  hostNotFound: 'host not found',
+  tls: 'TLS error',
+  network: 'network error',
+} as const;
+
 export interface AttemptResult {
   readonly ok: boolean;
   /** The receiver's HTTP status; null when none came (network error, timeout). */
   readonly status: number | null;
-  /** What went wrong, for logs and dead letters; null on success. */
+  /** What went wrong, for dead letters and the API: `HTTP 500` or an attemptFailure class; null on success. */
   readonly error: string | null;
+  /** For the server log only: the receiver's body excerpt, the network error, the refusal. */
+  readonly detail: string | null;
+  /** Retrying cannot help (the egress policy refused it): the event goes to the dead letters at once. */
+  readonly permanent: boolean;
   /** What the receiver asked for with Retry-After (429, 503), in milliseconds. */
   readonly retryAfterMs: number | null;
   readonly ms: number;
@@ -53,45 +74,45 @@ function retryAfterMs(header: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-/** The start of a response body (for the error), without reading more than a few hundred characters. */
-async function bodySnippet(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < 300) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    if ('code' in e && typeof e.code === 'string') return e.code;
   }
-  return text.slice(0, 300).replace(/\s+/g, ' ').trim();
+  return undefined;
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = e.cause?.code ?? e.cause?.message;
-  return cause !== undefined ? `${e.message}: ${cause}` : e.message;
+/** The class of a network failure (see attemptFailure). */
+function failureClass(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return attemptFailure.timeout;
+  const code = errorCode(error) ?? '';
+  if (code === 'ECONNREFUSED') return attemptFailure.connectionRefused;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || (error instanceof Error && error.message === 'socket hang up')) return attemptFailure.connectionReset;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return attemptFailure.hostNotFound;
+  if (/^ERR_TLS|^ERR_SSL|CERT|^DEPTH_ZERO/.test(code)) return attemptFailure.tls;
+  return attemptFailure.network;
 }
+
+const failed = (error: string, detail: string, elapsed: number, permanent = false): AttemptResult =>
+  ({ ok: false, status: null, error, detail, permanent, retryAfterMs: null, ms: elapsed });
 
 /**
  * One delivery attempt: POSTs the structured CloudEvent, signed now (`X-Lgsp-Signature: t=…,v1=…`), with its id
  * in `X-Lgsp-Event-Id`. Success is a 2xx; redirects are not followed (a moved receiver is re-subscribed, not
- * chased). Never throws: a network error or timeout is a failed attempt.
+ * chased). It goes through the egress policy: a receiver on an internal address is refused before connecting, and
+ * that is permanent. Never throws: a network error or timeout is a failed attempt.
  */
-export async function attemptDelivery(target: DeliveryTarget, message: WebhookMessage, options: { readonly timeoutMs: number }): Promise<AttemptResult> {
+export async function attemptDelivery(target: DeliveryTarget, message: WebhookMessage, options: { readonly timeoutMs: number; readonly egress: EgressPolicy }): Promise<AttemptResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const now = new Date();
+  // Subscriptions stored before the policy (or while it allowed more) are checked here too.
+  const early = options.egress.checkUrl(target.url);
+  if (early !== null) return failed(attemptFailure.egressRefused, describeRefusal(early), elapsed(), true);
+  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+    const response = await postOnce(new URL(target.url), {
+      agents: options.egress.agents,
+      signal,
       headers: {
         'content-type': contentType,
         'user-agent': userAgent,
@@ -102,17 +123,22 @@ export async function attemptDelivery(target: DeliveryTarget, message: WebhookMe
       body: message.body,
     });
     if (response.status >= 200 && response.status < 300) {
-      await response.body?.cancel().catch(() => undefined);
-      return { ok: true, status: response.status, error: null, retryAfterMs: null, ms: elapsed() };
+      return { ok: true, status: response.status, error: null, detail: null, permanent: false, retryAfterMs: null, ms: elapsed() };
     }
-    const snippet = await bodySnippet(response).catch(() => '');
-    const redirect = response.status >= 300 && response.status < 400 ? ` (redirect to ${response.headers.get('location') ?? '?'} not followed)` : '';
+    const redirect = response.status >= 300 && response.status < 400;
+    const location = response.headers.location;
+    const retryAfter = response.headers['retry-after'];
     return {
-      ok: false, status: response.status, error: `HTTP ${response.status}${redirect}${snippet === '' ? '' : `: ${snippet}`}`,
-      retryAfterMs: response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get('retry-after')) : null, ms: elapsed(),
+      ok: false, status: response.status, error: `HTTP ${response.status}${redirect ? ' (redirects are not followed)' : ''}`,
+      detail: [redirect && location !== undefined ? `redirect to ${location}` : '', response.excerpt === '' ? '' : `body: ${response.excerpt}`].filter((d) => d !== '').join('; ') || null,
+      permanent: false,
+      retryAfterMs: response.status === 429 || response.status === 503 ? retryAfterMs(retryAfter ?? null) : null, ms: elapsed(),
     };
   } catch (error) {
-    return { ok: false, status: null, error: describeNetworkError(error, options.timeoutMs), retryAfterMs: null, ms: elapsed() };
+    const refusal = findEgressRefusal(error);
+    if (refusal !== undefined) return failed(attemptFailure.egressRefused, refusal.message, elapsed(), true);
+    const detail = signal.aborted ? `no answer within ${options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    return failed(failureClass(error, signal), detail, elapsed());
   }
 }
 
@@ -132,14 +158,15 @@ export type DeliveryOutcome =
   | { readonly delivered: false; readonly attempts: number; readonly last: AttemptResult };
 
 /**
- * Delivers with retries: up to `maxAttempts` attempts with backoff, reporting each failure. `signal` (a stop)
+ * Delivers with retries: up to `maxAttempts` attempts with backoff (one when the egress policy refuses: permanent),
+ * reporting each failure. `signal` (a stop)
  * lets the attempt under way finish but cuts a wait short and throws its AbortError: the event was not
  * delivered and stays pending, for the next dispatcher.
  */
 export async function deliverWithRetry(
   target: DeliveryTarget,
   message: WebhookMessage,
-  options: DeliveryOptions,
+  options: DeliveryOptions & { readonly egress: EgressPolicy },
   hooks: { readonly signal?: AbortSignal; readonly onAttemptFailed?: (attempt: number, result: AttemptResult) => Promise<void> | void } = {},
 ): Promise<DeliveryOutcome> {
   for (let attempt = 1; ; attempt++) {
@@ -147,7 +174,7 @@ export async function deliverWithRetry(
     const result = await attemptDelivery(target, message, options);
     if (result.ok) return { delivered: true, attempts: attempt, last: result };
     await hooks.onAttemptFailed?.(attempt, result);
-    if (attempt >= options.maxAttempts) return { delivered: false, attempts: attempt, last: result };
+    if (attempt >= options.maxAttempts || result.permanent) return { delivered: false, attempts: attempt, last: result };
     await sleep(backoffDelay(attempt, options, result.retryAfterMs), undefined, hooks.signal ? { signal: hooks.signal } : {});
   }
 }

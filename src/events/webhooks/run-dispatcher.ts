@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { egressPolicy } from '../../boundary/egress.js';
 import type { AppConfig } from '../../config/env.js';
 import type { Logger } from '../../logger.js';
 import { startLockedWork } from '../../process/locked-work.js';
@@ -24,6 +25,7 @@ export async function startWebhookDispatcher(ctx: DispatcherProcessContext, hook
     db, redis, redisUrl: config.redisUrl, logger,
     stream: { key: config.events.stream, groupPrefix: config.queue.prefix },
     delivery: config.webhooks,
+    egress: egressPolicy(config.boundary),
     concurrency: config.webhooks.concurrency,
   });
   const locked = await startLockedWork({

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import type { EgressPolicy } from '../../boundary/egress.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../warehouse/database.js';
 import { writeDeadLetter } from './dead-letters.js';
@@ -18,6 +19,8 @@ export interface ConsumerContext {
   readonly redisUrl: string;
   readonly stream: WebhookStream;
   readonly delivery: DeliveryOptions;
+  /** What receivers may be reached (the configuration's boundary). */
+  readonly egress: EgressPolicy;
   readonly logger: Logger;
   /** How long a read waits for new entries before asking again (a stop does not wait for it). Default 5000. */
   readonly blockMs?: number;
@@ -164,10 +167,10 @@ export class SubscriptionConsumer {
   /** Delivers with retries; when they run out, writes a dead letter. Throws (leaving the entry pending) on a stop. */
   private async deliver({ entryId, eventId, type, subject, body }: PendingDelivery): Promise<void> {
     const subscription = this.subscription;
-    const outcome = await deliverWithRetry(subscription, { eventId, body }, this.ctx.delivery, {
+    const outcome = await deliverWithRetry(subscription, { eventId, body }, { ...this.ctx.delivery, egress: this.ctx.egress }, {
       signal: this.stopping.signal,
       onAttemptFailed: async (attempt, result) => {
-        this.log.warn({ eventId, attempt, of: this.ctx.delivery.maxAttempts, status: result.status, err: result.error, ms: result.ms }, 'webhook delivery attempt failed');
+        this.log.warn({ eventId, attempt, of: this.ctx.delivery.maxAttempts, status: result.status, err: result.error, detail: result.detail, ms: result.ms }, 'webhook delivery attempt failed');
         await recordAttemptFailure(this.ctx.db, subscription.id, result.error ?? 'failed').catch((error: unknown) => {
           this.log.warn({ err: reason(error) }, 'could not count the failed attempt');
         });
@@ -181,6 +184,6 @@ export class SubscriptionConsumer {
       subscriptionId: subscription.id, streamEntryId: entryId, eventId, eventType: type, subject, body,
       attempts: outcome.attempts, lastStatus: outcome.last.status, lastError: outcome.last.error,
     });
-    this.log.error({ eventId, entryId, attempts: outcome.attempts, status: outcome.last.status, err: outcome.last.error }, 'webhook delivery given up: dead letter written, moving on');
+    this.log.error({ eventId, entryId, attempts: outcome.attempts, status: outcome.last.status, err: outcome.last.error, detail: outcome.last.detail }, 'webhook delivery given up: dead letter written, moving on');
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { checkOutboundUrl, describeRefusal, type EgressPolicy } from '../../boundary/egress.js';
 import type { Db } from '../../warehouse/database.js';
 import type { DeliveryTarget } from './delivery.js';
 import type { WebhookFilter } from './filter.js';
@@ -51,6 +52,17 @@ export type NewWebhookSubscription = WebhookSubscriptionFields;
 export type WebhookSubscriptionChange = { readonly [K in keyof WebhookSubscriptionFields]?: WebhookSubscriptionFields[K] | undefined };
 
 const unique = (list: readonly string[] | undefined) => [...new Set(list ?? [])];
+
+/**
+ * What is wrong with a subscription's URL for the egress policy, when it is stored (created or changed): an
+ * internal address or a name resolving to one, a metadata name, credentials in the URL. Deliveries are checked
+ * again when they connect; this is the early word.
+ */
+export async function checkSubscriptionUrl(url: string | undefined, egress: EgressPolicy): Promise<{ field: string; message: string }[]> {
+  if (url === undefined) return [];
+  const refusal = await checkOutboundUrl(url, egress);
+  return refusal === null ? [] : [{ field: 'url', message: describeRefusal(refusal) }];
+}
 
 /**
  * What is wrong with a new subscription's filter: unknown event types, indicators or unit codes, each with its
