@@ -9,7 +9,7 @@ import { generateRows, testClient, TestSource } from './support/test-source.js';
 import { loadProvinceReference, testSecretEnv } from './support/warehouse-fixtures.js';
 
 const months = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `2025-${String(from + i).padStart(2, '0')}`);
-const secretVariable = 'LGSP_TEST_CLIENT_SECRET' satisfies keyof typeof testSecretEnv;
+const secretVariable = 'LGSP_SECRET_TEST_CLIENT' satisfies keyof typeof testSecretEnv;
 
 interface Problem {
   status: number;
@@ -73,8 +73,8 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
     process.env[secretVariable] = testClient.secret;
   });
   afterAll(async () => {
-    if (savedSecret === undefined) delete process.env.LGSP_TEST_CLIENT_SECRET;
-    else process.env.LGSP_TEST_CLIENT_SECRET = savedSecret;
+    if (savedSecret === undefined) delete process.env.LGSP_SECRET_TEST_CLIENT;
+    else process.env.LGSP_SECRET_TEST_CLIENT = savedSecret;
     await worker?.shutdown();
     await api.close();
     await source.stop();
@@ -134,7 +134,7 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
       { body: newConnection('dvc', { config: { baseUrl } }), code: 'CONNECTION_CONFIG_INVALID', fields: ['body.config.clientId'] },
       { body: newConnection('dvc', { secretRefs: { client_secret: testClient.secret } }), code: 'VALIDATION_FAILED', fields: ['body.secretRefs.client_secret'], detail: /never the secret itself/ },
       { body: newConnection('dvc', { secretRefs: { client_secret: { env: 'lower case' } } }), code: 'VALIDATION_FAILED', fields: ['body.secretRefs.client_secret.env'], detail: /expected an environment variable name/ },
-      { body: newConnection('dvc', { secretRefs: {} }), code: 'SECRET_MISSING', fields: ['body.secretRefs.client_secret'], detail: /needs secret "client_secret": add secretRefs\.client_secret: \{"env": "VARIABLE"\}/ },
+      { body: newConnection('dvc', { secretRefs: {} }), code: 'SECRET_MISSING', fields: ['body.secretRefs.client_secret'], detail: /needs secret "client_secret": add secretRefs\.client_secret: \{"env": "LGSP_SECRET_…"\}/ },
       { body: newConnection('dvc', { secretRefs: { client_secret: { env: 'A' }, api_key: { env: 'B' } } }), code: 'SECRET_REF_INVALID', fields: ['body.secretRefs.api_key'] },
       { body: newConnection('dvc', { connector: 'no-such-source' }), code: 'CONNECTOR_UNKNOWN', fields: ['body.connector'], detail: /installed are [a-z, -]*dvc-portal[a-z, -]*test-dossiers/ },
       { body: newConnection('DVC An Giang'), code: 'VALIDATION_FAILED', fields: ['body.id'] },

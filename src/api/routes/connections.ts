@@ -78,7 +78,7 @@ export const connectionRoutes: ApiRoutes = async (app, { deps }) => {
     const body = request.body;
     const checked = await withFieldsIn('body', () => checkNewConnection(db, connectors, {
       id: body.id, connector: body.connector, name: body.name, config: body.config, secretRefs: body.secretRefs, schedule: body.schedule ?? null,
-    }));
+    }, deps.config.boundary));
     const added = await addConnection(db, checked, queue);
     warnInvalidSchedules(request.log, added.invalid);
     return reply.code(201).send({ ...connectionToJson(added.connection), scheduler: added.scheduler });
