@@ -36,10 +36,8 @@ export interface ZipSummary {
   readonly uncompressedBytes: number;
 }
 
-/** Refuses a file larger than `maxBytes` on its size alone (so an inbox file that large is never read into memory). */
-export function checkZipSize(size: number, limits: WorkbookLimits): void {
-  if (size > limits.maxBytes) throw new ZipLimitError('maxBytes', limits.maxBytes, `the file has ${size} bytes`);
-}
+/** A file over `maxBytes`, refused on its size alone: check it before reading the file into memory. */
+export const fileTooLarge = (size: number, limits: WorkbookLimits): ZipLimitError => new ZipLimitError('maxBytes', limits.maxBytes, `the file has ${size} bytes`);
 
 /**
  * Checks a zip (an .xlsx) against the limits before anything else inflates it: first its central directory (file
@@ -48,7 +46,7 @@ export function checkZipSize(size: number, limits: WorkbookLimits): void {
  * is stopped there, so memory stays flat whatever the file claims.
  */
 export async function inspectZip(bytes: Buffer, limits: WorkbookLimits): Promise<ZipSummary> {
-  checkZipSize(bytes.length, limits);
+  if (bytes.length > limits.maxBytes) throw fileTooLarge(bytes.length, limits);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
