@@ -79,6 +79,18 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(cron.code).toBe(2);
     expect(cron.stderr).toMatch(/error \[SCHEDULE_INVALID\]: cron expression "61 2 \* \* \*" is not valid/);
 
+    // Secrets only from what the host publishes; inboxes only under its root.
+    const dvcConfig = JSON.stringify({ baseUrl, clientId: testClient.id });
+    const unpublished = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', dvcConfig, '--secret', 'client_secret=env:DATABASE_URL');
+    expect(unpublished.code).toBe(2);
+    expect(unpublished.stderr).toMatch(/error \[SECRET_REF_INVALID\]: secret "client_secret": environment variable DATABASE_URL is not published to connections: only variables named LGSP_SECRET_… are .*Reference it as --secret client_secret=env:LGSP_SECRET_…/);
+    const file = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', dvcConfig, '--secret', 'client_secret=file:/etc/passwd');
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/error \[SECRET_REF_INVALID\]: secret "client_secret": "\/etc\/passwd" is not a file of the secrets folder/);
+    const inbox = await lgsp('connections', 'add', 'ag', '--connector', 'spreadsheet', '--name', 'AG', '--config', '{"inbox":"../../etc"}');
+    expect(inbox.code).toBe(2);
+    expect(inbox.stderr).toMatch(/error \[CONNECTION_CONFIG_INVALID\]: .*inbox: the inbox has "\." or "\.\." segments/);
+
     expect(await t.db.selectFrom('connection').select('id').execute()).toEqual([]);
   });
 
