@@ -1,3 +1,6 @@
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { InjectOptions } from 'fastify';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -9,7 +12,7 @@ import { generateRows, testClient, TestSource } from './support/test-source.js';
 import { loadProvinceReference, testSecretEnv } from './support/warehouse-fixtures.js';
 
 const months = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `2025-${String(from + i).padStart(2, '0')}`);
-const secretVariable = 'LGSP_TEST_CLIENT_SECRET' satisfies keyof typeof testSecretEnv;
+const secretVariable = 'LGSP_SECRET_TEST_CLIENT' satisfies keyof typeof testSecretEnv;
 
 interface Problem {
   status: number;
@@ -36,6 +39,7 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
   let baseUrl: string;
   let worker: SyncWorker | undefined;
   let firstRun = 0;
+  let secretsDir: string;
   const savedSecret = process.env[secretVariable];
 
   const operate = (options: InjectOptions) => api.request({ ...options, as: 'operate' });
@@ -65,7 +69,10 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
 
   beforeAll(async () => {
     // The connectors of the API: the built-ins plus the test connector, loaded as an operator loads their own.
-    api = await startTestApi({ LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_API_RATE_LIMIT: '100000' });
+    // The host's secrets folder holds a link out of it: a connection may not name it.
+    secretsDir = await mkdtemp(join(tmpdir(), 'lgsp-secrets-'));
+    await symlink('/etc/passwd', join(secretsDir, 'leak'));
+    api = await startTestApi({ LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_API_RATE_LIMIT: '100000', LGSP_SECRETS_DIR: secretsDir });
     await loadProvinceReference(api.t.db);
     source = new TestSource(generateRows([{ code: '40', months: months(1, 6) }], 2));
     baseUrl = await source.start();
@@ -73,11 +80,12 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
     process.env[secretVariable] = testClient.secret;
   });
   afterAll(async () => {
-    if (savedSecret === undefined) delete process.env.LGSP_TEST_CLIENT_SECRET;
-    else process.env.LGSP_TEST_CLIENT_SECRET = savedSecret;
+    if (savedSecret === undefined) delete process.env.LGSP_SECRET_TEST_CLIENT;
+    else process.env.LGSP_SECRET_TEST_CLIENT = savedSecret;
     await worker?.shutdown();
     await api.close();
     await source.stop();
+    await rm(secretsDir, { recursive: true, force: true });
   });
 
   it('documents every operations route in the OpenAPI document, which stays valid', async () => {
@@ -134,8 +142,19 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
       { body: newConnection('dvc', { config: { baseUrl } }), code: 'CONNECTION_CONFIG_INVALID', fields: ['body.config.clientId'] },
       { body: newConnection('dvc', { secretRefs: { client_secret: testClient.secret } }), code: 'VALIDATION_FAILED', fields: ['body.secretRefs.client_secret'], detail: /never the secret itself/ },
       { body: newConnection('dvc', { secretRefs: { client_secret: { env: 'lower case' } } }), code: 'VALIDATION_FAILED', fields: ['body.secretRefs.client_secret.env'], detail: /expected an environment variable name/ },
-      { body: newConnection('dvc', { secretRefs: {} }), code: 'SECRET_MISSING', fields: ['body.secretRefs.client_secret'], detail: /needs secret "client_secret": add secretRefs\.client_secret: \{"env": "VARIABLE"\}/ },
-      { body: newConnection('dvc', { secretRefs: { client_secret: { env: 'A' }, api_key: { env: 'B' } } }), code: 'SECRET_REF_INVALID', fields: ['body.secretRefs.api_key'] },
+      { body: newConnection('dvc', { secretRefs: {} }), code: 'SECRET_MISSING', fields: ['body.secretRefs.client_secret'], detail: /needs secret "client_secret": add secretRefs\.client_secret: \{"env": "LGSP_SECRET_…"\}/ },
+      { body: newConnection('dvc', { secretRefs: { client_secret: { env: 'LGSP_SECRET_A' }, api_key: { env: 'B' } } }), code: 'SECRET_REF_INVALID', fields: ['body.secretRefs.api_key'] },
+      // Only what the host publishes: LGSP_SECRET_… variables and files directly in its secrets folder.
+      ...[{ env: 'DATABASE_URL' }, { env: 'PATH' }, { env: 'LGSP_SECRET_' }, { file: '/etc/passwd' }, { file: '../x' }, { file: '.hidden' }, { file: 'sub/x' }, { file: 'leak' }].map((ref) => ({
+        body: newConnection('dvc', { secretRefs: { client_secret: ref } }),
+        code: 'SECRET_REF_INVALID',
+        fields: ['body.secretRefs.client_secret'],
+        detail: 'env' in ref
+          ? new RegExp(`environment variable ${ref.env} is not published to connections: only variables named LGSP_SECRET_… are`)
+          : ref.file === 'leak' ? /file leak of the secrets folder is a link leading out of it/ : /is not a file of the secrets folder: give the bare name of a file/,
+      })),
+      { body: newConnection('ag', { connector: 'spreadsheet', config: { inbox: '/etc' }, secretRefs: {} }), code: 'CONNECTION_CONFIG_INVALID', fields: ['body.config.inbox'], detail: /the inbox is an absolute path: give a folder under the inbox root/ },
+      { body: newConnection('ag', { connector: 'spreadsheet', config: { inbox: 'so-khcn/../../..' }, secretRefs: {} }), code: 'CONNECTION_CONFIG_INVALID', fields: ['body.config.inbox'], detail: /the inbox has "\." or "\.\." segments/ },
       { body: newConnection('dvc', { connector: 'no-such-source' }), code: 'CONNECTOR_UNKNOWN', fields: ['body.connector'], detail: /installed are [a-z, -]*dvc-portal[a-z, -]*test-dossiers/ },
       { body: newConnection('DVC An Giang'), code: 'VALIDATION_FAILED', fields: ['body.id'] },
       { body: newConnection('dvc', { schedule: { cron: '0 2 * * *', tz: 'Mars/Olympus' } }), code: 'SCHEDULE_INVALID', fields: ['body.schedule.tz'], detail: /time zone "Mars\/Olympus" is not known/ },

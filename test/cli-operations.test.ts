@@ -64,11 +64,11 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
 
     const missing = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', JSON.stringify({ baseUrl, clientId: testClient.id }));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/error \[SECRET_MISSING\]: connector test-dossiers needs secret "client_secret": add --secret client_secret=env:VARIABLE/);
+    expect(missing.stderr).toMatch(/error \[SECRET_MISSING\]: connector test-dossiers needs secret "client_secret": add --secret client_secret=env:LGSP_SECRET_…/);
 
     const value = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', JSON.stringify({ baseUrl, clientId: testClient.id }), '--secret', `client_secret=${testClient.secret}`);
     expect(value.code).toBe(2);
-    expect(value.stderr).toMatch(/error \[SECRET_REF_INVALID\]: --secret "client_secret=…" is not a reference: write name=env:VARIABLE or name=file:\/path/);
+    expect(value.stderr).toMatch(/error \[SECRET_REF_INVALID\]: --secret "client_secret=…" is not a reference: write name=env:LGSP_SECRET_… \(a variable the host publishes\) or name=file:<name of a file in the secrets folder>/);
     expect(value.stderr).not.toContain(testClient.secret);
 
     const unknown = await lgsp('connections', 'add', 'dvc', '--connector', 'no-such-source', '--name', 'DVC');
@@ -79,6 +79,18 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(cron.code).toBe(2);
     expect(cron.stderr).toMatch(/error \[SCHEDULE_INVALID\]: cron expression "61 2 \* \* \*" is not valid/);
 
+    // Secrets only from what the host publishes; inboxes only under its root.
+    const dvcConfig = JSON.stringify({ baseUrl, clientId: testClient.id });
+    const unpublished = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', dvcConfig, '--secret', 'client_secret=env:DATABASE_URL');
+    expect(unpublished.code).toBe(2);
+    expect(unpublished.stderr).toMatch(/error \[SECRET_REF_INVALID\]: secret "client_secret": environment variable DATABASE_URL is not published to connections: only variables named LGSP_SECRET_… are .*Reference it as --secret client_secret=env:LGSP_SECRET_…/);
+    const file = await lgsp('connections', 'add', 'dvc', '--connector', 'test-dossiers', '--name', 'DVC', '--config', dvcConfig, '--secret', 'client_secret=file:/etc/passwd');
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/error \[SECRET_REF_INVALID\]: secret "client_secret": "\/etc\/passwd" is not a file of the secrets folder/);
+    const inbox = await lgsp('connections', 'add', 'ag', '--connector', 'spreadsheet', '--name', 'AG', '--config', '{"inbox":"../../etc"}');
+    expect(inbox.code).toBe(2);
+    expect(inbox.stderr).toMatch(/error \[CONNECTION_CONFIG_INVALID\]: .*inbox: the inbox has "\." or "\.\." segments/);
+
     expect(await t.db.selectFrom('connection').select('id').execute()).toEqual([]);
   });
 
@@ -88,7 +100,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(add.code).toBe(0);
     expect(add.stdout).toMatch(/added connection dvc \(connector test-dossiers, "DVC An Giang"\)\nschedule: cron "0 2 \* \* \*" \(Asia\/Ho_Chi_Minh\), next sync at 20\d\d-/);
     const row = await t.db.selectFrom('connection').selectAll().where('id', '=', 'dvc').executeTakeFirstOrThrow();
-    expect(row.secret_refs).toEqual({ client_secret: { env: 'LGSP_TEST_CLIENT_SECRET' } });
+    expect(row.secret_refs).toEqual({ client_secret: { env: 'LGSP_SECRET_TEST_CLIENT' } });
     expect(JSON.stringify(row)).not.toContain(testClient.secret);
     expect(row.schedule).toEqual({ cron: '0 2 * * *', tz: 'Asia/Ho_Chi_Minh' });
     const schedulers = await queue.getJobSchedulers();
@@ -101,7 +113,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     // A connection whose credentials the source refuses, for check and a failing sync below.
     const wrong = await lgsp('connections', 'add', 'dvc-wrong', '--connector', 'test-dossiers', '--name', 'wrong client', '--config', JSON.stringify({ baseUrl, clientId: 'not-the-client' }), '--secret', secret, '--json');
     expect(wrong.code).toBe(0);
-    expect(JSON.parse(wrong.stdout)).toMatchObject({ id: 'dvc-wrong', connector: 'test-dossiers', secretRefs: { client_secret: { env: 'LGSP_TEST_CLIENT_SECRET' } }, schedule: null, paused: false });
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ id: 'dvc-wrong', connector: 'test-dossiers', secretRefs: { client_secret: { env: 'LGSP_SECRET_TEST_CLIENT' } }, schedule: null, paused: false });
   });
 
   it('connections list and show print the secret references, never the values, even with the variable set', async () => {
@@ -111,11 +123,11 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(list.stdout).toMatch(/dvc\s+test-dossiers\s+DVC An Giang\s+cron "0 2 \* \* \*" \(Asia\/Ho_Chi_Minh\)\s+no\s+-\s+-/);
     const show = await lgsp('connections', 'show', 'dvc');
     expect(show.code).toBe(0);
-    expect(show.stdout).toMatch(/client_secret: environment variable LGSP_TEST_CLIENT_SECRET \(set in this shell\)/);
+    expect(show.stdout).toMatch(/client_secret: environment variable LGSP_SECRET_TEST_CLIENT \(set in this shell\)/);
     expect(show.stdout).toMatch(/"pageSize": 10/);
     expect(show.stdout).toMatch(/no runs yet: start one with `lgsp sync dvc --wait`/);
     const json = await lgsp('connections', 'show', 'dvc', '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ id: 'dvc', secretRefs: { client_secret: { env: 'LGSP_TEST_CLIENT_SECRET' } }, runs: [], cursors: [] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: 'dvc', secretRefs: { client_secret: { env: 'LGSP_SECRET_TEST_CLIENT' } }, runs: [], cursors: [] });
     for (const out of [list, show, json, await lgsp('connections', 'list', '--json')]) expect(out.stdout + out.stderr).not.toContain(testClient.secret);
 
     const none = await lgsp('connections', 'show', 'nope');
@@ -135,10 +147,10 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(wrong.stderr).toMatch(/next: fix the cause/);
     expect(wrong.stderr).not.toContain(testClient.secret);
 
-    const unset = await runCli(['connections', 'check', 'dvc', '--json'], { ...env, LGSP_TEST_CLIENT_SECRET: '' });
+    const unset = await runCli(['connections', 'check', 'dvc', '--json'], { ...env, LGSP_SECRET_TEST_CLIENT: '' });
     expect(unset.code).toBe(1);
     expect(JSON.parse(unset.stdout)).toMatchObject({ connection: 'dvc', ok: false, code: 'SECRET_MISSING' });
-    expect(unset.stderr).toMatch(/secret "client_secret" comes from environment variable LGSP_TEST_CLIENT_SECRET, which is not set/);
+    expect(unset.stderr).toMatch(/secret "client_secret" comes from environment variable LGSP_SECRET_TEST_CLIENT, which is not set/);
   });
 
   it('schedule set, pause and resume update the database and the BullMQ job schedulers at once; remove drops both', async () => {

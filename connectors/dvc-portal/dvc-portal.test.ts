@@ -18,7 +18,7 @@ import { readOutboxEvents } from '../../src/events/outbox-events.js';
 import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
-const secretVar = 'DVC_PORTAL_TEST_CLIENT_SECRET';
+const secretVar = 'LGSP_SECRET_DVC_PORTAL_TEST';
 const registry = new ConnectorRegistry([dvcPortal]);
 
 /** Units of Nghệ An (legacy and current codes are the same province); every other emulator unit is (now) An Giang. */

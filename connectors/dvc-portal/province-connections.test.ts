@@ -15,7 +15,7 @@ import { monthInVietnam } from './months.js';
 import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
-const secretVar = 'DVC_PORTAL_PROVINCE_TEST_CLIENT_SECRET';
+const secretVar = 'LGSP_SECRET_DVC_PORTAL_PROVINCE_TEST';
 const registry = new ConnectorRegistry([dvcPortal]);
 
 /** Units of Nghệ An in the emulator's data (legacy and current codes); every other unit is, or became, An Giang (91). */

@@ -17,7 +17,7 @@ import { readOutboxEvents } from '../../src/events/outbox-events.js';
 import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
-const keyVariable = 'LGSP_PAYMENT_STATS_TEST_KEY';
+const keyVariable = 'LGSP_SECRET_PAYMENT_STATS_TEST';
 const registry = new ConnectorRegistry([paymentStats]);
 /** 2024-01 … 2025-06: legacy 89, 91, 40; 2025-07 … 2025-12: current 91, 40. Eight channels each. */
 const observationsExpected = 18 * 3 * 2 + 6 * 2 * 2;

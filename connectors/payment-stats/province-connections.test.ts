@@ -15,7 +15,7 @@ import { expectedCount } from './test-support.js';
 import { testBoundary } from '../../test/support/boundary.js';
 
 const logger = createLogger('silent');
-const keyVariable = 'LGSP_PAYMENT_STATS_PROVINCE_TEST_KEY';
+const keyVariable = 'LGSP_SECRET_PAYMENT_STATS_PROVINCE_TEST';
 const registry = new ConnectorRegistry([paymentStats]);
 /** 2024-01 … 2025-06 (18 months): legacy 89, 91 and 40; 2025-07 … 2025-12 (6): the merged 91 and 40. Eight channels. */
 const anGiangRows = 18 * 2 * 8 + 6 * 8;

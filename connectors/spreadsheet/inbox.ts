@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Json } from '../../src/connector-sdk/types.js';
@@ -28,7 +30,17 @@ export async function listWorkbooks(inbox: string): Promise<InboxFile[]> {
   return withTimes.sort((a, b) => a.modified - b.modified || a.file.localeCompare(b.file));
 }
 
-export async function readWorkbook(path: string): Promise<{ bytes: Buffer; sha256: string }> {
+/**
+ * A workbook's bytes and their sha256; a file over `maxBytes` is only hashed, as a stream (its bytes are
+ * `undefined`): it is refused on its size without being held in memory, and its hash still marks it processed.
+ */
+export async function readWorkbook(path: string, maxBytes: number): Promise<{ bytes: Buffer | undefined; size: number; sha256: string }> {
+  const { size } = await stat(path);
+  if (size > maxBytes) {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    return { bytes: undefined, size, sha256: hash.digest('hex') };
+  }
   const bytes = await readFile(path);
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { bytes, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

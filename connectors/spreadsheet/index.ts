@@ -12,7 +12,8 @@ export default defineConnector({
   configSchema,
   secrets: [],
   async check(ctx) {
-    const inbox = inboxPath(ctx.config);
+    // Outside the root, this throws before anything is looked at: the check describes no folder out there.
+    const inbox = await inboxPath(ctx.config, ctx.boundary);
     try {
       if (!(await stat(inbox)).isDirectory()) return { ok: false, message: `the inbox ${inbox} is a file, not a folder` };
       await access(inbox, constants.R_OK | constants.X_OK);

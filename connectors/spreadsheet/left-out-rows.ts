@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { WorkbookLimits } from '../../src/config/env.js';
 import { ProvinceFilter } from '../provinces/province-filter.js';
 import { ProvinceNames } from '../provinces/province-names.js';
 import { configSchema } from './config.js';
@@ -23,15 +24,16 @@ export const leftOutCount = (rows: LeftOutRows): number => Object.values(rows.by
  * The rows of the workbook at `path` that a spreadsheet connection with `config` does not load because they are
  * about other provinces, or the country (its `provinces` option), counted by where they belong: what a steward who
  * uploaded to the wrong province's connection needs to hear, since those rows are neither loaded nor rejected.
- * None when the connection covers every province, or the workbook or config cannot be read (the sync reports that).
+ * None when the connection covers every province, or the workbook (checked against `limits`) or config cannot be
+ * read (the sync reports that).
  */
-export async function rowsLeftOut(path: string, config: unknown): Promise<LeftOutRows> {
+export async function rowsLeftOut(path: string, config: unknown, limits: WorkbookLimits): Promise<LeftOutRows> {
   const parsedConfig = configSchema.safeParse(config);
   if (!parsedConfig.success) return noRowsLeftOut;
   const covered = parsedConfig.data.provinces;
   if (covered === undefined) return noRowsLeftOut;
   const cover = ProvinceFilter.of(covered);
-  const workbook = await parseWorkbook(await readFile(path));
+  const workbook = await parseWorkbook(await readFile(path), limits);
   if (!workbook.ok) return noRowsLeftOut;
   const names = await ProvinceNames.load();
   const byProvince: Record<string, number> = {};

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -34,11 +34,13 @@ const rows: readonly TemplateRow[] = [
 
 describe('spreadsheet: one connection per province reading one inbox, through the real engine', () => {
   let t: TestDatabase;
+  /** The host's inbox root (LGSP_INBOX_ROOT) and the inbox under it both connections read. */
+  let root: string;
   let inbox: string;
 
   const sync = async (connectionId: string) => {
     const { run } = await createRun(t.db, { connectionId, mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary({ LGSP_INBOX_ROOT: root }) }, run.id, { signal: new AbortController().signal });
   };
   const landedRows = async (connectionId: string) =>
     (await sql<{ row: number }>`select (payload->>'row')::int as row from raw_record where connection_id = ${connectionId} order by 1`.execute(t.db)).rows.map((r) => r.row);
@@ -49,12 +51,14 @@ describe('spreadsheet: one connection per province reading one inbox, through th
   });
   afterAll(async () => t.drop());
   beforeEach(async () => {
-    inbox = await mkdtemp(join(tmpdir(), 'lgsp-inbox-'));
+    root = await mkdtemp(join(tmpdir(), 'lgsp-inbox-root-'));
+    inbox = join(root, 'so-khcn');
+    await mkdir(inbox);
     await resetWarehouse(t.db);
     for (const code of ['91', '40']) {
-      await insertConnection(t.db, { id: `so-khcn-${code}`, connectorId: 'spreadsheet', name: `Sở KH&CN ${code}`, config: { inbox, provinces: [code] }, secretRefs: {} });
+      await insertConnection(t.db, { id: `so-khcn-${code}`, connectorId: 'spreadsheet', name: `Sở KH&CN ${code}`, config: { inbox: 'so-khcn', provinces: [code] }, secretRefs: {} });
     }
-    return () => rm(inbox, { recursive: true, force: true });
+    return () => rm(root, { recursive: true, force: true });
   });
 
   it('each connection loads its province\'s rows (legacy codes, names, communes); national and other provinces\' rows neither', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -46,11 +46,14 @@ const badRows: readonly TemplateRow[] = [
 
 describe('spreadsheet connector through the real engine', () => {
   let t: TestDatabase;
+  /** The host's inbox root (LGSP_INBOX_ROOT) and the connection's inbox under it. */
+  let root: string;
   let inbox: string;
+  const boundary = () => testBoundary({ LGSP_INBOX_ROOT: root });
 
   const sync = async (): Promise<SyncRun> => {
     const { run } = await createRun(t.db, { connectionId: 'so-khcn', mode: 'incremental' });
-    return executeRun({ db: t.db, logger, connectors: registry, boundary: testBoundary() }, run.id, { signal: new AbortController().signal });
+    return executeRun({ db: t.db, logger, connectors: registry, boundary: boundary() }, run.id, { signal: new AbortController().signal });
   };
   const upload = async (name: string, rows: readonly TemplateRow[]) => {
     await writeFile(join(inbox, name), await departmentWorkbook(rows, { trailingEmptyRows: 3 }));
@@ -73,10 +76,12 @@ describe('spreadsheet connector through the real engine', () => {
     await t.drop();
   });
   beforeEach(async () => {
-    inbox = await mkdtemp(join(tmpdir(), 'lgsp-inbox-'));
+    root = await mkdtemp(join(tmpdir(), 'lgsp-inbox-root-'));
+    inbox = join(root, 'so-khcn');
+    await mkdir(inbox);
     await resetWarehouse(t.db);
-    await insertConnection(t.db, { id: 'so-khcn', connectorId: 'spreadsheet', name: 'Sở KH&CN An Giang', config: { inbox }, secretRefs: {} });
-    return () => rm(inbox, { recursive: true, force: true });
+    await insertConnection(t.db, { id: 'so-khcn', connectorId: 'spreadsheet', name: 'Sở KH&CN An Giang', config: { inbox: 'so-khcn' }, secretRefs: {} });
+    return () => rm(root, { recursive: true, force: true });
   });
 
   it('loads the good rows with exact values and statuses, and rejects each bad row with its row number and reason', async () => {
@@ -186,9 +191,9 @@ describe('spreadsheet connector through the real engine', () => {
   });
 
   it('check: the inbox folder exists and is readable', async () => {
-    const ctx = (folder: string) => ({ connectionId: 'so-khcn', config: { inbox: folder }, secrets: {}, logger, boundary: testBoundary() });
+    const ctx = (folder: string) => ({ connectionId: 'so-khcn', config: { inbox: folder }, secrets: {}, logger, boundary: boundary() });
     await writeFile(join(inbox, file), await departmentWorkbook(goodRows));
-    expect(await spreadsheet.check(ctx(inbox))).toEqual({ ok: true, message: `the inbox ${inbox} is readable: 1 workbook(s)` });
-    expect(await spreadsheet.check(ctx(join(inbox, 'missing')))).toMatchObject({ ok: false, message: expect.stringMatching(/cannot be read \(ENOENT\)/) as string });
+    expect(await spreadsheet.check(ctx('so-khcn'))).toEqual({ ok: true, message: `the inbox ${await realpath(inbox)} is readable: 1 workbook(s)` });
+    expect(await spreadsheet.check(ctx('so-khcn/missing'))).toMatchObject({ ok: false, message: expect.stringMatching(/cannot be read \(ENOENT\)/) as string });
   });
 });

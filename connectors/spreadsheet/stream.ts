@@ -1,3 +1,4 @@
+import { fileTooLarge } from '../../src/boundary/zip-limits.js';
 import type { Page, StreamDefinition } from '../../src/connector-sdk/types.js';
 import { ProvinceFilter } from '../provinces/province-filter.js';
 import { inboxPath, type SpreadsheetConfig } from './config.js';
@@ -5,7 +6,7 @@ import { listWorkbooks, readCursor, readWorkbook, type InboxCursor } from './inb
 import { normaliseWorkbookRecord } from './normalise.js';
 import { ProvinceNames } from '../provinces/province-names.js';
 import { scopeOf, workbookRecords } from './records.js';
-import { parseWorkbook } from './workbook.js';
+import { parseWorkbook, refusedWorkbook } from './workbook.js';
 
 const without = (cursor: InboxCursor, file: string): InboxCursor => Object.fromEntries(Object.entries(cursor).filter(([f]) => f !== file));
 
@@ -16,7 +17,7 @@ const without = (cursor: InboxCursor, file: string): InboxCursor => Object.fromE
 export const workbooks: StreamDefinition<SpreadsheetConfig> = {
   name: 'workbooks',
   async *read(ctx, options): AsyncGenerator<Page> {
-    const files = await listWorkbooks(inboxPath(ctx.config));
+    const files = await listWorkbooks(await inboxPath(ctx.config, ctx.boundary));
     let cursor = readCursor(options.cursor);
     const provinces = await ProvinceNames.load();
     const cover = ProvinceFilter.of(ctx.config.provinces);
@@ -27,9 +28,10 @@ export const workbooks: StreamDefinition<SpreadsheetConfig> = {
       yield { records: [], cursor, completeScopes: [scopeOf(gone)] };
     }
     for (const f of files) {
-      const { bytes, sha256 } = await readWorkbook(f.path);
+      const { bytes, size, sha256 } = await readWorkbook(f.path, ctx.boundary.workbook.maxBytes);
       if (cursor[f.file] === sha256) continue;
-      const parsed = await parseWorkbook(bytes);
+      // A refused workbook is one rejection of its own; the other workbooks of the inbox still load.
+      const parsed = bytes === undefined ? refusedWorkbook(fileTooLarge(size, ctx.boundary.workbook)) : await parseWorkbook(bytes, ctx.boundary.workbook);
       const { records, complete } = workbookRecords({ file: f.file, sha256 }, parsed, provinces, cover);
       ctx.logger.info({ file: f.file, rows: parsed.ok ? parsed.rows.length : 0, refused: parsed.ok ? undefined : parsed.code }, 'workbook read');
       cursor = { ...cursor, [f.file]: sha256 };

@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { inspectZip, ZipLimitError, ZipUnreadableError } from '../../src/boundary/zip-limits.js';
+import type { WorkbookLimits } from '../../src/config/env.js';
 import { readCell, type Cell } from './cells.js';
 import { columns, headers, requiredColumns, sheetName, type Column } from './template/layout.js';
 import { foldText } from './text.js';
@@ -11,7 +13,16 @@ export interface SheetRow {
 
 export type ParsedWorkbook =
   | { readonly ok: true; readonly sheet: string; readonly headerRow: number; readonly rows: readonly SheetRow[] }
-  | { readonly ok: false; readonly code: 'FILE_UNREADABLE' | 'SHEET_NOT_FOUND' | 'HEADER_MISMATCH'; readonly reason: string };
+  | { readonly ok: false; readonly code: WorkbookRefusalCode; readonly reason: string };
+
+export type WorkbookRefusalCode = 'FILE_UNREADABLE' | 'WORKBOOK_LIMIT_EXCEEDED' | 'SHEET_NOT_FOUND' | 'HEADER_MISMATCH';
+
+/** A workbook refused before it is parsed: over the host's limits, or a zip that cannot be read (a lying one too). */
+export function refusedWorkbook(error: unknown): ParsedWorkbook {
+  if (error instanceof ZipLimitError) return { ok: false, code: 'WORKBOOK_LIMIT_EXCEEDED', reason: error.message };
+  if (error instanceof ZipUnreadableError) return { ok: false, code: 'FILE_UNREADABLE', reason: error.message };
+  throw error;
+}
 
 /** Folded header texts each column is recognised by (the template's, and what departments write instead). */
 const aliases: Readonly<Record<Column, readonly string[]>> = {
@@ -47,8 +58,16 @@ function findHeader(sheet: ExcelJS.Worksheet): { row: number; at: Partial<Record
   return undefined;
 }
 
-/** Reads the `Số liệu` sheet: the header row (any order, case, NFC/NFD, spacing) and the rows below it that are not empty. */
-export async function parseWorkbook(bytes: Buffer): Promise<ParsedWorkbook> {
+/**
+ * Reads the `Số liệu` sheet: the header row (any order, case, NFC/NFD, spacing) and the rows below it that are not
+ * empty. The zip is checked against the host's `limits` first: exceljs inflates everything in memory.
+ */
+export async function parseWorkbook(bytes: Buffer, limits: WorkbookLimits): Promise<ParsedWorkbook> {
+  try {
+    await inspectZip(bytes, limits);
+  } catch (error) {
+    return refusedWorkbook(error);
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

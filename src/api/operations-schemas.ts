@@ -126,7 +126,7 @@ const connectionFields = {
   connector: z.string().describe('The connector id'),
   name: z.string(),
   config: z.record(z.string(), z.unknown()).describe('Settings, as the connector\'s schema takes them'),
-  secretRefs: z.record(z.string(), z.unknown()).describe('Secret name -> where the workers read it: {"env": VARIABLE} or {"file": path}; never the value'),
+  secretRefs: z.record(z.string(), z.unknown()).describe('Secret name -> where the workers read it: {"env": "LGSP_SECRET_…"} or {"file": "<name in the secrets folder>"}; never the value'),
   schedule: scheduleSchema.nullable(),
   scheduleInvalid: z.string().optional().describe('Why the stored schedule is no longer valid (it then has no scheduler)'),
   paused: z.boolean(),
@@ -152,7 +152,7 @@ export const connectionDetailSchema = z
 export const addedConnectionSchema = z.object({ ...connectionFields, scheduler: schedulerSchema.nullable() }).meta({ id: 'ConnectionAdded' });
 
 const secretRefRequest = z.union(secretRefSchema.options, {
-  error: 'expected a reference, {"env": "VARIABLE_NAME"} or {"file": "/path"}, never the secret itself',
+  error: 'expected a reference, {"env": "LGSP_SECRET_…"} or {"file": "<name in the secrets folder>"}, never the secret itself',
 });
 
 export const newConnectionSchema = z
@@ -161,7 +161,7 @@ export const newConnectionSchema = z
     connector: z.string().min(1).max(200).describe('An installed connector id (an unknown one is refused with the list)'),
     name: z.string().min(1).max(200).describe('A name for people'),
     config: z.record(z.string(), z.unknown()).default({}).describe('Settings, checked against the connector\'s own schema: each field at fault is named'),
-    secretRefs: z.record(z.string(), secretRefRequest).default({}).describe('Where each secret the connector needs lives: {"env": "VARIABLE_NAME"} or {"file": "/path"}; values are never taken'),
+    secretRefs: z.record(z.string(), secretRefRequest).default({}).describe('Where each secret the connector needs lives: an environment variable the host publishes to connections, {"env": "LGSP_SECRET_…"} (LGSP_SECRET_ENV_PREFIX), or a file directly in the host\'s secrets folder (LGSP_SECRETS_DIR), {"file": "dvc-client-secret"}; anything else is a 400 SECRET_REF_INVALID. Values are never taken'),
     schedule: scheduleRequestSchema.optional(),
   })
   .meta({ id: 'NewConnection' });

@@ -40,6 +40,8 @@ export function nextStepFor(run: SyncRun, error: RunError | null): string {
     case 'SOURCE_AUTH_FAILED':
     case 'SECRET_MISSING':
       return `check the credentials: the secret references (\`lgsp connections show ${c}\`) and that the workers' environment has them, then \`lgsp connections check ${c}\` and \`lgsp sync ${c}\` again.`;
+    case 'SECRET_REF_FORBIDDEN':
+      return `the connection references a secret outside what this host publishes to connections: remove it (\`lgsp connections remove ${c}\`) and add it again with \`--secret name=env:LGSP_SECRET_…\` or \`=file:<name in LGSP_SECRETS_DIR>\`.`;
     case 'CONNECTION_CONFIG_INVALID':
       return `fix the connection's configuration (\`lgsp connections remove ${c}\` and add it again), then \`lgsp sync ${c}\`.`;
     case 'CONNECTOR_UNKNOWN':

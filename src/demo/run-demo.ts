@@ -11,6 +11,7 @@ import { loadReferenceData } from '../reference/load-reference.js';
 import { upsertConnection } from '../warehouse/connections.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { demoConfig } from './boundary.js';
 import { startDemoApi } from './demo-api.js';
 import { retireEarlierDemoConnections } from './earlier-connections.js';
 import { demoProvinces } from './provinces.js';
@@ -27,7 +28,8 @@ function runLine(run: SyncRun): string {
  * sync worker, connect each source once per province, sync 2024-01 to now, and show each province's Resolution 57
  * indicators against its targets.
  */
-export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Promise<number> {
+export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean }): Promise<number> {
+  const ctx: CliContext = { ...hostCtx, config: demoConfig(hostCtx.config) };
   ctx.print('== 1. Warehouse schema and reference data');
   const applied = await migrateToLatest(ctx.db);
   ctx.print(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
@@ -35,7 +37,7 @@ export async function runDemo(ctx: CliContext, options: { stayUp: boolean }): Pr
 
   await checkRedis(ctx.config.redisUrl);
   ctx.print('\n== 2. Source emulators, a sync worker, the outbox relay and the API');
-  const sources = await startDemoSources();
+  const sources = await startDemoSources(ctx.config.boundary);
   const api = await startDemoApi(ctx);
   // Lost lock: another relay may publish now, so this one stops (what it left is published by the next one).
   const relay: RunningRelay = await startOutboxRelay(ctx, { onLockLost: () => { void relay.stop(); } });

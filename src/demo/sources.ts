@@ -1,5 +1,5 @@
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BoundaryConfig } from '../config/env.js';
 import { DvcPortalEmulator } from '../../connectors/dvc-portal/emulator/server.js';
 import { GsoPxwebEmulator } from '../../connectors/gso-pxweb/emulator/server.js';
 import { writeDepartmentWorkbook } from '../../connectors/spreadsheet/emulator/department-workbook.js';
@@ -13,7 +13,7 @@ export interface DemoSource {
   readonly connectorId: string;
   /** Where its connections reach it: the emulator's URL, or the spreadsheet inbox. */
   readonly endpoint: string;
-  /** Secret values the connections' references point at (set in this process's environment). */
+  /** Secret values the connections' references point at (set in this process's environment, published: `LGSP_SECRET_…`). */
   readonly secrets: Readonly<Record<string, string>>;
   /** The connection covering one province: id `<connector>-<code>`, config `provinces: [code]`. */
   connectionFor(province: DemoProvince): NewConnection;
@@ -30,31 +30,34 @@ function provinceConnection(connectorId: string, province: DemoProvince, name: s
 /**
  * Starts the bundled emulators of the source systems on free ports, each serving An Giang (91; legacy 89 and
  * Kiên Giang 91 before July 2025) and Nghệ An (40), and puts a department's workbook for both in a spreadsheet
- * inbox. Each source is then connected once per province: every connection keeps to its province's records.
+ * inbox under `boundary.inboxRoot`. Each source is then connected once per province: every connection keeps to its
+ * province's records. Secrets go in variables named with the host's published prefix (`boundary.secretEnvPrefix`).
  */
-export async function startDemoSources(): Promise<DemoSource[]> {
+export async function startDemoSources(boundary: BoundaryConfig): Promise<DemoSource[]> {
+  const dvcSecret = `${boundary.secretEnvPrefix}DEMO_DVC_CLIENT`;
+  const paymentsKey = `${boundary.secretEnvPrefix}DEMO_PAYMENTS_API_KEY`;
   const dvc = new DvcPortalEmulator();
   const payments = new PaymentStatsEmulator({ from: firstMonth });
   const patents = new PatentRegistryEmulator({ rateLimit: null });
   const gso = new GsoPxwebEmulator();
   const [dvcUrl, paymentsUrl, patentsUrl, gsoUrl] = await Promise.all([dvc.start(0), payments.start(0), patents.start(0), gso.start(0)]);
-  const inbox = join(tmpdir(), 'lgsp-demo-inbox');
-  await writeDepartmentWorkbook(inbox);
+  const inbox = 'so-khcn';
+  await writeDepartmentWorkbook(join(boundary.inboxRoot, inbox));
   return [
     {
       connectorId: 'dvc-portal',
       endpoint: dvcUrl,
-      secrets: { LGSP_DEMO_DVC_CLIENT_SECRET: dvc.clientSecret },
+      secrets: { [dvcSecret]: dvc.clientSecret },
       connectionFor: (p) =>
-        provinceConnection('dvc-portal', p, 'Hệ thống giải quyết TTHC', { baseUrl: dvcUrl, clientId: dvc.clientId, fromMonth: firstMonth }, { client_secret: { env: 'LGSP_DEMO_DVC_CLIENT_SECRET' } }),
+        provinceConnection('dvc-portal', p, 'Hệ thống giải quyết TTHC', { baseUrl: dvcUrl, clientId: dvc.clientId, fromMonth: firstMonth }, { client_secret: { env: dvcSecret } }),
       stop: () => dvc.stop(),
     },
     {
       connectorId: 'payment-stats',
       endpoint: paymentsUrl,
-      secrets: { LGSP_DEMO_PAYMENTS_API_KEY: payments.apiKey },
+      secrets: { [paymentsKey]: payments.apiKey },
       connectionFor: (p) =>
-        provinceConnection('payment-stats', p, 'Thống kê thanh toán không dùng tiền mặt (NHNN)', { baseUrl: paymentsUrl, fromMonth: firstMonth }, { api_key: { env: 'LGSP_DEMO_PAYMENTS_API_KEY' } }),
+        provinceConnection('payment-stats', p, 'Thống kê thanh toán không dùng tiền mặt (NHNN)', { baseUrl: paymentsUrl, fromMonth: firstMonth }, { api_key: { env: paymentsKey } }),
       stop: () => payments.stop(),
     },
     {
@@ -84,7 +87,7 @@ export async function startDemoSources(): Promise<DemoSource[]> {
     },
     {
       connectorId: 'spreadsheet',
-      endpoint: inbox,
+      endpoint: join(boundary.inboxRoot, inbox),
       secrets: {},
       connectionFor: (p) => provinceConnection('spreadsheet', p, 'Sổ liệu của Sở KH&CN (bảng tính)', { inbox }),
       stop: () => Promise.resolve(),

@@ -1,6 +1,7 @@
 import { publicError, type StoredError } from '../boundary/read-back.js';
 import { egressPolicy } from '../boundary/egress.js';
 import type { BoundaryConfig } from '../config/env.js';
+import { publishedSecretRefusal } from '../boundary/secret-refs.js';
 import { secretRefSchema, type SecretRefs } from '../connector-sdk/secrets.js';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import type { ConnectorDefinition } from '../connector-sdk/types.js';
@@ -29,14 +30,14 @@ export const connectionIdPattern = /^[a-z0-9][a-z0-9-]*$/;
 export interface ConnectionSpelling {
   /** Where the config is given: `--config`, `config`. */
   readonly config: string;
-  /** How to reference these secrets: `--secret client_secret=env:VARIABLE (or =file:/path)`. */
-  readonly secretRefs: (names: readonly string[]) => string;
+  /** How to reference these secrets (`prefix`: of the published variables): `--secret client_secret=env:LGSP_SECRET_… (or =file:<name>)`. */
+  readonly secretRefs: (names: readonly string[], prefix: string) => string;
   readonly schedule: ScheduleSpelling;
 }
 
 export const connectionFieldNames: ConnectionSpelling = {
   config: 'config',
-  secretRefs: (names) => `${names.map((n) => `secretRefs.${n}: {"env": "VARIABLE"}`).join(', ')} (or {"file": "/path"})`,
+  secretRefs: (names, prefix) => `${names.map((n) => `secretRefs.${n}: {"env": "${prefix}…"}`).join(', ')} (or {"file": "<name in the secrets folder>"})`,
   schedule: { cron: 'schedule.cron', tz: 'schedule.tz', everyMinutes: 'schedule.everyMinutes' },
 };
 
@@ -46,7 +47,7 @@ export interface NewConnectionInput {
   readonly connector: string;
   readonly name: string;
   readonly config: Record<string, unknown>;
-  /** Secret name -> where it lives (`{ env: VARIABLE }` or `{ file: path }`): never the secret itself. */
+  /** Secret name -> where it lives (`{ env: LGSP_SECRET_… }` or `{ file: <name in the secrets folder> }`): never the secret itself. */
   readonly secretRefs: Readonly<Record<string, unknown>>;
   readonly schedule: ScheduleInput | null;
 }
@@ -96,29 +97,32 @@ export function validateConfig(connector: ConnectorDefinition, config: Record<st
 }
 
 /**
- * Checks the secret references: each is a reference (an environment variable or a file, never a value), names a
+ * Checks the secret references: each is a reference (an environment variable or a file, never a value) to what
+ * the host publishes to connections (`boundary`: variables with its prefix, files in its secrets folder), names a
  * secret the connector has, and every secret the connector declares is referenced.
  */
-export function validateSecretRefs(connector: ConnectorDefinition, refs: Readonly<Record<string, unknown>>, spelling: ConnectionSpelling = connectionFieldNames): SecretRefs {
+export function validateSecretRefs(connector: ConnectorDefinition, refs: Readonly<Record<string, unknown>>, boundary: BoundaryConfig, spelling: ConnectionSpelling = connectionFieldNames): SecretRefs {
   const out: SecretRefs = {};
+  const refuse = (name: string, message: string): never => {
+    throw new InvalidInputError('SECRET_REF_INVALID', message, [{ field: `secretRefs.${name}`, message }]);
+  };
   for (const [name, ref] of Object.entries(refs)) {
-    if (!connector.secrets.includes(name)) {
-      const message = `connector ${connector.id} has no secret "${name}": its secrets are ${connector.secrets.join(', ') || 'none'}.`;
-      throw new InvalidInputError('SECRET_REF_INVALID', message, [{ field: `secretRefs.${name}`, message }]);
-    }
+    if (!connector.secrets.includes(name)) refuse(name, `connector ${connector.id} has no secret "${name}": its secrets are ${connector.secrets.join(', ') || 'none'}.`);
     const parsed = secretRefSchema.safeParse(ref);
     if (!parsed.success) {
-      const message = `secret "${name}": ${parsed.error.issues.map((i) => i.message).join('; ')}. A connection stores where a secret is (an environment variable or a file), never the secret itself.`;
-      throw new InvalidInputError('SECRET_REF_INVALID', message, [{ field: `secretRefs.${name}`, message }]);
+      refuse(name, `secret "${name}": ${parsed.error.issues.map((i) => i.message).join('; ')}. A connection stores where a secret is (an environment variable or a file), never the secret itself.`);
+    } else {
+      const refusal = publishedSecretRefusal(parsed.data, boundary);
+      if (refusal !== undefined) refuse(name, `secret "${name}": ${refusal}. Reference it as ${spelling.secretRefs([name], boundary.secretEnvPrefix)}.`);
+      out[name] = parsed.data;
     }
-    out[name] = parsed.data;
   }
   const missing = connector.secrets.filter((s) => !out[s]);
   if (missing.length > 0) {
     throw new InvalidInputError(
       'SECRET_MISSING',
-      `connector ${connector.id} needs secret${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')}: add ${spelling.secretRefs(missing)}. The value stays in that variable or file.`,
-      missing.map((s) => ({ field: `secretRefs.${s}`, message: `connector ${connector.id} needs this secret: reference an environment variable or a file` })),
+      `connector ${connector.id} needs secret${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')}: add ${spelling.secretRefs(missing, boundary.secretEnvPrefix)}. The value stays in that variable or file.`,
+      missing.map((s) => ({ field: `secretRefs.${s}`, message: `connector ${connector.id} needs this secret: reference an environment variable named ${boundary.secretEnvPrefix}… or a file in the secrets folder` })),
     );
   }
   return out;
@@ -137,8 +141,8 @@ async function validateConfigUrls(config: Record<string, unknown>, boundary: Bou
 
 /**
  * Checks a new connection: its id, an installed connector, the config against the connector's schema and the
- * egress policy (`boundary`), the secret references and the schedule. Throws InvalidInputError naming the field,
- * or ConflictError when the id is taken.
+ * egress policy, the secret references (within what the host published) and the schedule; `boundary` is the
+ * host's trust boundary. Throws InvalidInputError naming the field, or ConflictError when the id is taken.
  */
 export async function checkNewConnection(
   db: Db, connectors: ConnectorRegistry, boundary: BoundaryConfig, input: NewConnectionInput, spelling: ConnectionSpelling = connectionFieldNames,
@@ -154,7 +158,7 @@ export async function checkNewConnection(
   const connector = connectors.get(input.connector);
   validateConfig(connector, input.config, spelling);
   await validateConfigUrls(input.config, boundary, spelling);
-  const secretRefs = validateSecretRefs(connector, input.secretRefs, spelling);
+  const secretRefs = validateSecretRefs(connector, input.secretRefs, boundary, spelling);
   let schedule: Schedule | null = null;
   if (input.schedule !== null) {
     try {

@@ -55,7 +55,7 @@ export function connectorContext(connector: ConnectorDefinition, connection: Con
   return {
     connectionId: connection.id,
     config: parsed.data,
-    secrets: resolveSecrets(connection.id, connector.secrets, refs.data, env),
+    secrets: resolveSecrets(connection.id, connector.secrets, refs.data, boundary, env),
     logger: logger.child({ connectionId: connection.id, connector: connector.id }),
     boundary,
   };

@@ -10,7 +10,7 @@ export async function loadProvinceReference(db: Db): Promise<void> {
   await loadReferenceData(db, { adminUnitsDir: null });
 }
 
-export const testSecretEnv = { LGSP_TEST_CLIENT_SECRET: testClient.secret };
+export const testSecretEnv = { LGSP_SECRET_TEST_CLIENT: testClient.secret };
 
 export async function addTestConnection(db: Db, id: string, baseUrl: string, extra: Record<string, unknown> = {}): Promise<void> {
   await insertConnection(db, {
@@ -18,7 +18,7 @@ export async function addTestConnection(db: Db, id: string, baseUrl: string, ext
     connectorId: 'test-dossiers',
     name: `test source ${id}`,
     config: { baseUrl, clientId: testClient.id, pageSize: 25, ...extra },
-    secretRefs: { client_secret: { env: 'LGSP_TEST_CLIENT_SECRET' } },
+    secretRefs: { client_secret: { env: 'LGSP_SECRET_TEST_CLIENT' } },
   });
 }
 

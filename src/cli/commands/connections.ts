@@ -1,6 +1,8 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { SecretRefs } from '../../connector-sdk/secrets.js';
+import { locateSecretFile, publishedSecretRefusal, type SecretRef } from '../../boundary/secret-refs.js';
+import type { BoundaryConfig } from '../../config/env.js';
+import { secretRefsSchema, type SecretRefs } from '../../connector-sdk/secrets.js';
 import {
   addConnection, checkConnection, checkNewConnection, connectionDetail, connectionToJson, deleteConnection, listConnectionsWithLastRun,
   type ConnectionSpelling,
@@ -17,7 +19,7 @@ import { noteInvalidSchedules, parseScheduleSpec, scheduleFlags, schedulerText, 
 /** The flags of `connections add`, as the messages of the shared connection checks name them. */
 const addFlags: ConnectionSpelling = {
   config: '--config',
-  secretRefs: (names) => `${names.map((n) => `--secret ${n}=env:VARIABLE`).join(' ')} (or =file:/path)`,
+  secretRefs: (names, prefix) => `${names.map((n) => `--secret ${n}=env:${prefix}…`).join(' ')} (or =file:<name in the secrets folder>)`,
   schedule: scheduleFlags,
 };
 
@@ -60,7 +62,7 @@ export function parseConfigArgument(text: string | undefined): Record<string, un
 }
 
 /**
- * `--secret name=env:VAR` / `name=file:/path`: the flag's syntax (a reference, each secret once) is checked here;
+ * `--secret name=env:LGSP_SECRET_…` / `name=file:<name>`: the flag's syntax (a reference, each secret once) is checked here;
  * what the references must be (names the connector has, every one it needs) by `checkNewConnection`.
  */
 export function parseSecretFlags(specs: readonly string[]): Record<string, unknown> {
@@ -70,7 +72,7 @@ export function parseSecretFlags(specs: readonly string[]): Record<string, unkno
     if (!m) {
       throw new UsageError(
         'SECRET_REF_INVALID',
-        `--secret "${spec.replace(/=.*/, '=…')}" is not a reference: write name=env:VARIABLE or name=file:/path. lgsp stores where a secret is, never the secret itself.`,
+        `--secret "${spec.replace(/=.*/, '=…')}" is not a reference: write name=env:LGSP_SECRET_… (a variable the host publishes) or name=file:<name of a file in the secrets folder>. lgsp stores where a secret is, never the secret itself.`,
       );
     }
     const [, name = '', kind, where = ''] = m;
@@ -80,17 +82,28 @@ export function parseSecretFlags(specs: readonly string[]): Record<string, unkno
   return refs;
 }
 
-/** Where each secret comes from, and whether this shell can see it (never the value). */
-function secretRefLines(refs: unknown): string[] {
-  return Object.entries((refs ?? {}) as Record<string, { env?: string; file?: string }>).map(([name, ref]) =>
-    ref.env !== undefined
-      ? `${name}: environment variable ${ref.env} (${process.env[ref.env] ? 'set' : 'not set'} in this shell)`
-      : `${name}: file ${ref.file ?? '?'} (${readable(ref.file) ? 'readable' : 'not readable'} here)`,
-  );
+/** Where a secret reference leads in this shell: refused (outside what the host publishes), or whether it is there. */
+function secretRefState(ref: SecretRef, boundary: BoundaryConfig): { where: string; missing: string | undefined; refused: boolean } {
+  const where = 'env' in ref ? `environment variable ${ref.env}` : `file ${ref.file} of the secrets folder`;
+  // Nothing is looked up for a reference outside the boundary: its existence is none of the connection's business.
+  if (publishedSecretRefusal(ref, boundary) !== undefined) return { where, missing: undefined, refused: true };
+  if ('env' in ref) return { where, missing: process.env[ref.env] ? undefined : 'is not set in this shell', refused: false };
+  const location = locateSecretFile(ref.file, boundary);
+  return { where, missing: location.kind === 'inside' && readable(location.path) ? undefined : 'cannot be read here', refused: false };
 }
 
-function readable(path: string | undefined): boolean {
-  if (path === undefined) return false;
+/** Where each secret comes from, and whether this shell can see it (never the value). */
+function secretRefLines(refs: unknown, boundary: BoundaryConfig): string[] {
+  const parsed = secretRefsSchema.safeParse(refs ?? {});
+  if (!parsed.success) return ['unreadable references: remove the connection and add it again'];
+  return Object.entries(parsed.data).map(([name, ref]) => {
+    const state = secretRefState(ref, boundary);
+    const status = state.refused ? 'outside what this host publishes to connections: syncs refuse it' : state.missing ?? ('env' in ref ? 'set in this shell' : 'readable here');
+    return `${name}: ${state.where} (${status})`;
+  });
+}
+
+function readable(path: string): boolean {
   try {
     accessSync(path, constants.R_OK);
     return true;
@@ -99,12 +112,10 @@ function readable(path: string | undefined): boolean {
   }
 }
 
-function warnUnreachableSecrets(id: string, refs: SecretRefs): void {
+function warnUnreachableSecrets(id: string, refs: SecretRefs, boundary: BoundaryConfig): void {
   for (const [name, ref] of Object.entries(refs)) {
-    const missing = 'env' in ref ? !process.env[ref.env] : !readable(ref.file);
-    if (missing) {
-      note(`note: secret "${name}" of ${id} comes from ${'env' in ref ? `environment variable ${ref.env}` : `file ${ref.file}`}, which ${'env' in ref ? 'is not set in this shell' : 'cannot be read here'}; the sync workers need it in their environment.`);
-    }
+    const state = secretRefState(ref, boundary);
+    if (state.missing !== undefined) note(`note: secret "${name}" of ${id} comes from ${state.where}, which ${state.missing}; the sync workers need it in their environment.`);
   }
 }
 
@@ -121,7 +132,7 @@ export async function runConnectionsAdd(ctx: CliContext, id: string, flags: AddF
   // With a schedule, Redis must answer before anything is written, so the connection is never half added.
   const added = checked.schedule === null ? await addConnection(ctx.db, checked, null) : await withSyncQueue(ctx, (queue) => addConnection(ctx.db, checked, queue));
   noteInvalidSchedules(added.invalid);
-  warnUnreachableSecrets(id, checked.secretRefs);
+  warnUnreachableSecrets(id, checked.secretRefs, ctx.config.boundary);
   if (flags.json === true) {
     ctx.print(JSON.stringify({ ...connectionToJson(added.connection), scheduler: added.scheduler }, null, 2));
   } else {
@@ -174,7 +185,7 @@ export async function runConnectionsShow(ctx: CliContext, id: string, flags: { j
   ctx.print('config:');
   for (const line of JSON.stringify(c.config, null, 2).split('\n')) ctx.print(`  ${line}`);
   ctx.print('secrets (references only; values are never stored):');
-  const refs = secretRefLines(c.secret_refs);
+  const refs = secretRefLines(c.secret_refs, ctx.config.boundary);
   for (const line of refs.length > 0 ? refs : ['none']) ctx.print(`  ${line}`);
   ctx.print('');
   if (runs.length === 0) ctx.print(`no runs yet: start one with \`lgsp sync ${id} --wait\``);
@@ -246,7 +257,7 @@ export function registerConnectionsCommands(program: Command): void {
     .requiredOption('--connector <connectorId>', 'installed connector id (see the error for the list)')
     .requiredOption('--name <text>', 'a name for people')
     .option('--config <json|@file>', "settings as JSON, or @file.json; checked against the connector's schema")
-    .option('--secret <name=env:VAR|name=file:/path>', 'where a secret lives (repeat per secret); values are never stored', collect, [])
+    .option('--secret <name=env:LGSP_SECRET_…|name=file:NAME>', 'where a secret lives (repeat per secret): a variable the host publishes (LGSP_SECRET_ENV_PREFIX) or a file in its secrets folder (LGSP_SECRETS_DIR); values are never stored', collect, [])
     .option('--schedule <spec>', '"cron=0 2 * * *,tz=Asia/Ho_Chi_Minh" or "every=60" (minutes)')
     .option('--json', 'machine-readable result')
     .action(async (id: string, flags: AddFlags) => {

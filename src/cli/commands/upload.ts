@@ -1,9 +1,11 @@
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, rename, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { copyFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { leftOutCount, rowsLeftOut, type LeftOutRows } from '../../../connectors/spreadsheet/left-out-rows.js';
-import { projectRoot } from '../../config/project-root.js';
+import { ensureInbox } from '../../boundary/inbox.js';
+import { fileTooLarge, inspectZip } from '../../boundary/zip-limits.js';
+import type { WorkbookLimits } from '../../config/env.js';
 import { executeRun } from '../../pipeline/run-sync.js';
 import type { Connection } from '../../warehouse/connections.js';
 import { createRun, getRun, recordRunError, type SyncRun } from '../../warehouse/sync-runs.js';
@@ -28,40 +30,46 @@ interface RejectedRow {
 
 const spreadsheetConnector = 'spreadsheet';
 
-async function requireWorkbook(path: string): Promise<string> {
+/** The workbook to upload: a readable .xlsx file within the host's workbook limits (checked before anything is written). */
+async function requireWorkbook(path: string, limits: WorkbookLimits): Promise<string> {
   const full = resolve(path);
   if (!/\.xlsx$/i.test(full)) throw new UsageError('UPLOAD_NOT_XLSX', `${path} is not an Excel workbook (.xlsx): save it as "Excel Workbook (*.xlsx)" from the template and upload that.`);
+  let bytes: Buffer;
   try {
-    if (!(await stat(full)).isFile()) throw new UsageError('UPLOAD_FILE_NOT_FOUND', `${path} is a folder, not a workbook.`);
-    await access(full, constants.R_OK);
+    const info = await stat(full);
+    if (!info.isFile()) throw new UsageError('UPLOAD_FILE_NOT_FOUND', `${path} is a folder, not a workbook.`);
+    // Its size first: a huge file is refused without being read.
+    if (info.size > limits.maxBytes) throw fileTooLarge(info.size, limits);
+    bytes = await readFile(full);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError('UPLOAD_FILE_NOT_FOUND', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of the workbook to upload.`);
   }
+  await inspectZip(bytes, limits);
   return full;
 }
 
-/** The connection's inbox folder, from its config (a relative path is read from the project root). */
+/** The connection's inbox name, from its config: a folder under the host's inbox root. */
 function inboxOf(connection: Connection): string {
   if (connection.connector_id !== spreadsheetConnector) {
     throw new UsageError('UPLOAD_NOT_A_SPREADSHEET_CONNECTION', `connection ${connection.id} uses connector ${connection.connector_id}; workbooks are uploaded to a connection of connector ${spreadsheetConnector}.`);
   }
   const config = connection.config as { inbox?: unknown } | null;
   if (typeof config?.inbox !== 'string' || config.inbox.trim() === '') {
-    throw new UsageError('CONNECTION_CONFIG_INVALID', `connection ${connection.id} has no inbox folder in its config: set {"inbox": "<folder>"}.`);
+    throw new UsageError('CONNECTION_CONFIG_INVALID', `connection ${connection.id} has no inbox folder in its config: set {"inbox": "<folder under the inbox root>"}.`);
   }
-  const inbox = config.inbox.trim();
-  return isAbsolute(inbox) ? inbox : resolve(projectRoot, inbox);
+  return config.inbox.trim();
 }
 
 /** Copies the workbook into the inbox under its own name (replacing an earlier upload of that name) atomically. */
 async function placeInInbox(source: string, inbox: string): Promise<string> {
-  await mkdir(inbox, { recursive: true });
   const name = basename(source);
   const target = join(inbox, name);
   if (resolve(target) === source) return name;
   const partial = join(inbox, `.${name}.${process.pid}.part`);
-  await copyFile(source, partial);
+  // Never written through a link left at the partial's name: removed first (the link, not its target), then created anew.
+  await rm(partial, { force: true });
+  await copyFile(source, partial, constants.COPYFILE_EXCL);
   await rename(partial, target);
   return name;
 }
@@ -112,13 +120,14 @@ function printReport(ctx: CliContext, file: string, run: SyncRun, rejected: read
 }
 
 export async function runUpload(ctx: CliContext, connectionId: string, path: string, flags: UploadFlags): Promise<number> {
-  const source = await requireWorkbook(path);
+  const limits = ctx.config.boundary.workbook;
+  const source = await requireWorkbook(path, limits);
   const connection = await requireConnection(ctx, connectionId);
-  const inbox = inboxOf(connection);
+  const inbox = await ensureInbox(inboxOf(connection), ctx.config.boundary.inboxRoot);
   const file = await placeInInbox(source, inbox);
   const run = await syncNow(ctx, connectionId);
   const rejected = await rejectedRows(ctx, run.id);
-  const leftOut = await rowsLeftOut(source, connection.config);
+  const leftOut = await rowsLeftOut(source, connection.config, limits);
   const code = run.status !== 'succeeded' ? ExitCode.failure : rejected.length > 0 ? ExitCode.partial : ExitCode.ok;
   if (flags.json === true) {
     ctx.print(JSON.stringify({ file, inbox, runId: run.id, status: run.status, rowsLoaded: run.records_fetched - run.records_rejected, rowsRejected: run.records_rejected, rowsLeftOut: leftOut, counts: countsOf(run), rejected }, null, 2));
@@ -133,7 +142,7 @@ export async function runUpload(ctx: CliContext, connectionId: string, path: str
 export function registerUploadCommand(program: Command): void {
   program
     .command('upload')
-    .description('put a workbook into a spreadsheet connection\'s inbox and load it now: exit 0 all rows loaded, 3 some rejected, 1 failed, 2 bad file or connection')
+    .description('put a workbook into a spreadsheet connection\'s inbox (under LGSP_INBOX_ROOT) and load it now: exit 0 all rows loaded, 3 some rejected, 1 failed, 2 bad file (unreadable, over the workbook limits) or connection')
     .argument('<connection>', 'connection id (of connector spreadsheet)')
     .argument('<file>', 'the workbook (.xlsx) filled in from the template')
     .option('--json', 'machine-readable report')

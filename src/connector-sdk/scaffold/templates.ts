@@ -168,7 +168,7 @@ For data stewards: what this source is, how to connect it, what it feeds, and it
 
 - **Source:** TODO (system, owner, how it is reached through the LGSP).
 - **Config:** \`baseUrl\`, \`pageSize\` (default 100).
-- **Secrets:** none (or: \`--secret name=env:VARIABLE\`).
+- **Secrets:** none (or: \`--secret name=env:LGSP_SECRET_…\`, a variable the host publishes to connections, or \`=file:<name>\` in its secrets folder).
 - **Feeds:** TODO indicator codes (config/indicators.yaml).
 - **Known traps:** TODO (legacy codes before 2025-07-01, revisions, number formats ...).
 - **Emulator:** \`emulator/server.ts\` serves the contract with generated data and switchable faults (the shared
