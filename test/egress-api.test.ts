@@ -10,8 +10,9 @@ import { startTestServer, type TestServer } from './support/http-test-server.js'
 import { runCli } from './support/run-cli.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { testClient } from './support/test-source.js';
+import { testSecretEnv } from './support/warehouse-fixtures.js';
 
-const secretVariable = 'LGSP_TEST_CLIENT_SECRET';
+const secretVariable = 'LGSP_SECRET_TEST_CLIENT' satisfies keyof typeof testSecretEnv;
 
 interface Problem { status: number; code: string; detail: string; errors?: { field: string; message: string }[] }
 
