@@ -65,6 +65,23 @@ describe('API: failed authentications counted per client address; the last admin
     expect((await whoami('10.0.0.2', { authorization: `Bearer ${valid.key}` })).statusCode).toBe(200);
   });
 
+  it('a burst of bad keys at once gets no more lookups than the limit: each attempt is counted before its key is looked up', async () => {
+    const before = counter.lookups;
+    const burst = await Promise.all(Array.from({ length: 40 }, () => whoami('10.0.5.5', { authorization: `Bearer ${forgedKey()}` })));
+    const statuses = burst.map((r) => r.statusCode).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(37);
+    expect(counter.lookups - before).toBe(3);
+    expect(await api.deps.redis.get(`${api.deps.config.queue.prefix}:authfail:10.0.5.5`)).toBe('3');
+  });
+
+  it('valid keys give their attempt back: many requests at once from one address are not failures', async () => {
+    const key = (await createApiKey(t.db, 'busy dashboard', ['read'])).key;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => whoami('10.0.6.6', { authorization: `Bearer ${key}` })));
+    expect(burst.map((r) => r.statusCode)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(await api.deps.redis.get(`${api.deps.config.queue.prefix}:authfail:10.0.6.6`)).toBe('0');
+  });
+
   it('a missing key and a key without the scope count as failures too', async () => {
     const missing = [];
     for (let i = 0; i < 4; i++) missing.push((await whoami('10.0.0.3')).statusCode);

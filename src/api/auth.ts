@@ -74,42 +74,96 @@ function refuse(request: FastifyRequest, reply: FastifyReply, refusal: ApiProble
  */
 export function registerAuth(app: FastifyInstance, db: Db, failures: AuthFailureCounter): void {
   const keys = new VerifiedKeyCache(db, 5_000);
+  // Requests presenting the same key at once share one counted lookup: a client's burst is not a flood of guesses.
+  const lookups = new Map<string, Promise<ApiKeyIdentity | null>>();
+  const lookUp = (presented: string, attempts: AddressAttempts): Promise<ApiKeyIdentity | null> => {
+    const running = lookups.get(presented);
+    if (running !== undefined) return running;
+    const lookup = (async () => {
+      await attempts.reserve();
+      const key = await keys.verify(presented);
+      if (key !== null) await attempts.release();
+      return key;
+    })().finally(() => lookups.delete(presented));
+    lookups.set(presented, lookup);
+    return lookup;
+  };
   app.decorate('apiKeys', keys);
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.scope === undefined) return undefined;
-    const blockedMs = await failures.blockedFor(request.ip).catch((error: unknown) => {
-      // Without Redis the count is unknown: let the request through (the key check still holds) rather than fail.
-      request.log.warn({ err: (error as Error).message }, 'could not read the failed-authentication count');
-      return null;
-    });
-    if (blockedMs !== null) return refuse(request, reply, new AuthFailuresLimited(Math.ceil(blockedMs / 1000)));
+    const scope = request.routeOptions.config.scope;
+    if (scope === undefined) return undefined;
     try {
-      await authenticate(request, keys);
+      request.apiKey = await authenticate(request, scope, keys, new AddressAttempts(request, failures), lookUp);
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;
-      await failures.record(request.ip).catch((recordError: unknown) => {
-        request.log.warn({ err: (recordError as Error).message }, 'could not count a failed authentication');
-      });
       return refuse(request, reply, error);
     }
+    keys.touch(request.apiKey.id, (error) => { request.log.warn({ err: error.message }, 'could not record the key use'); });
     return undefined;
   });
 }
 
-/** The route's key check: returns when the route is public or the key may use it, throws the refusal otherwise. */
-async function authenticate(request: FastifyRequest, keys: VerifiedKeyCache): Promise<void> {
-  const scope = request.routeOptions.config.scope;
-  if (scope === undefined) return;
-  const presented = presentedKey(request);
-  if (presented === null) {
-    throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
+/**
+ * The failed-authentication count of one request's client address. Without Redis the count is unknown: the request
+ * goes on (the key check still holds) and the log says so, rather than every request failing.
+ */
+class AddressAttempts {
+  constructor(private readonly request: FastifyRequest, private readonly failures: AuthFailureCounter) {}
+
+  private async counted<T>(what: string, step: () => Promise<T>, otherwise: T): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      this.request.log.warn({ err: (error as Error).message }, `could not ${what} the failed-authentication count`);
+      return otherwise;
+    }
   }
-  const key = await keys.verify(presented);
-  if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
-  request.apiKey = key;
+
+  /** Throws the 429 when the address is over the limit. */
+  async refuseIfBlocked(): Promise<void> {
+    const blockedMs = await this.counted('read', () => this.failures.blockedFor(this.request.ip), null);
+    if (blockedMs !== null) throw new AuthFailuresLimited(Math.ceil(blockedMs / 1000));
+  }
+
+  /** Counts an attempt before a key is looked up; throws the 429 when the address is over the limit. */
+  async reserve(): Promise<void> {
+    const blockedMs = await this.counted('add to', () => this.failures.reserve(this.request.ip), null);
+    if (blockedMs !== null) throw new AuthFailuresLimited(Math.ceil(blockedMs / 1000));
+  }
+
+  release(): Promise<void> {
+    return this.counted('take back from', () => this.failures.release(this.request.ip), undefined);
+  }
+
+  record(): Promise<void> {
+    return this.counted('add to', () => this.failures.record(this.request.ip), undefined);
+  }
+}
+
+/**
+ * The route's key check: the key, or the refusal. A key verified lately costs nothing; any other attempt (a key to
+ * look up, or none at all) is counted before it is checked and given back when the key is valid, so a burst of
+ * guesses from one address gets at most the limit's worth of lookups.
+ */
+async function authenticate(
+  request: FastifyRequest, scope: ApiScope, keys: VerifiedKeyCache, attempts: AddressAttempts,
+  lookUp: (presented: string, attempts: AddressAttempts) => Promise<ApiKeyIdentity | null>,
+): Promise<ApiKeyIdentity> {
+  const presented = presentedKey(request);
+  let key = presented === null ? null : keys.cached(presented);
+  if (key !== null) {
+    await attempts.refuseIfBlocked();
+  } else if (presented === null) {
+    await attempts.reserve();
+    throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
+  } else {
+    key = await lookUp(presented, attempts);
+    if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
+  }
   if (!hasScope(key.scopes, scope)) {
+    await attempts.record();
     throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
   }
-  keys.touch(key.id, (error) => { request.log.warn({ err: error.message }, 'could not record the key use'); });
+  return key;
 }

@@ -16,10 +16,16 @@ export class VerifiedKeyCache {
 
   constructor(private readonly db: Db, private readonly ttlMs: number) {}
 
+  /** The key if it was verified lately (no database round trip), else null. */
+  cached(presented: string): ApiKeyIdentity | null {
+    const entry = this.entries.get(presented);
+    return entry !== undefined && entry.until > Date.now() ? entry.key : null;
+  }
+
   async verify(presented: string): Promise<ApiKeyIdentity | null> {
+    const cached = this.cached(presented);
+    if (cached !== null) return cached;
     const now = Date.now();
-    const cached = this.entries.get(presented);
-    if (cached !== undefined && cached.until > now) return cached.key;
     const key = await verifyApiKey(this.db, presented);
     this.entries.delete(presented);
     if (key === null) return null;
