@@ -53,7 +53,7 @@ export class InvalidDateError extends LgspError {
 
 /** A name or code does not resolve to exactly one administrative unit on the given date. */
 export class UnitResolutionError extends LgspError {
-  declare readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS';
+  declare readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS' | 'UNIT_DIVIDED';
 }
 
 /** Something the caller named (indicator, connection, run) does not exist. */

@@ -336,8 +336,9 @@ describe('API: warehouse read routes', () => {
       const place = await get('/v1/observations?unit=Atlantis');
       expect(place.statusCode).toBe(404);
       expect(place.json()).toMatchObject({ code: 'UNIT_NOT_FOUND' });
-      // A legacy name on a later date is not found, and the problem says what became of it.
-      const legacy = await get('/v1/observations?unit=Ki%C3%AAn%20Giang&asOf=2025-08-01');
+      // A legacy code on a later date is not found (a legacy name is its successor since issue 16), and the problem
+      // says what became of it.
+      const legacy = await get('/v1/observations?unit=89&asOf=2025-08-01');
       expect(legacy.statusCode).toBe(404);
       expect(legacy.json<{ detail: string }>().detail).toContain('part of 91 Tỉnh An Giang');
     });

@@ -44,15 +44,13 @@ describe('resolveUnit (as of a date)', () => {
     expect(unitOf(await find('Tỉnh An Giang', { asOf: after, level: 'province' }))).toBe('province 91 Tỉnh An Giang');
   });
 
-  it('Kiên Giang: with and without diacritics, NFD input, and after the reform an explanation', async () => {
+  it('Kiên Giang: with and without diacritics, NFD input, and after the reform its successor, flagged', async () => {
     expect(await find('Kiên Giang', { asOf: before })).toMatchObject({ ok: true, matchedBy: 'exact', unit: { code: '91' } });
     expect(await find('Kien Giang', { asOf: before })).toMatchObject({ ok: true, matchedBy: 'ascii', unit: { code: '91' } });
     expect(await find('Tỉnh Kiên Giang'.normalize('NFD'), { asOf: before })).toMatchObject({ ok: true, matchedBy: 'exact', unit: { code: '91' } });
-    const gone = await find('Kiên Giang', { asOf: after });
-    expect(gone).toMatchObject({ ok: false, code: 'UNIT_NOT_FOUND' });
-    if (gone.ok) return;
-    expect(gone.reason).toBe("'Kiên Giang' named province 91 until 2025-06-30; on 2025-08-01 it is part of 91 Tỉnh An Giang");
-    expect(gone.candidates.map((c) => [c.code, c.validTo])).toEqual([['91', '2025-06-30']]);
+    // Documents dated after the reform keep the legacy name and stay valid: the successor, flagged (issue 16).
+    const merged = await find('Kiên Giang', { asOf: after });
+    expect(merged).toMatchObject({ ok: true, matchedBy: 'succession', resolution: 'succession', unit: { code: '91', name: 'Tỉnh An Giang', validTo: null }, via: { code: '91', validTo: '2025-06-30' } });
   });
 
   it('a legacy code asked after the reform says where it went', async () => {
@@ -72,11 +70,12 @@ describe('resolveUnit (as of a date)', () => {
     expect(await find('Xã Hồng Hà', { asOf: before, within: 'Hà Nội' })).toMatchObject({ ok: true, unit: { code: '09796', districtName: 'Huyện Đan Phượng' } });
   });
 
-  it('a divided legacy commune lists the communes its area went to', async () => {
+  it('a divided legacy commune is rejected with the communes its area went to', async () => {
     const r = await find('Phường Điện Biên', { asOf: after, within: 'Hà Nội' });
-    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, code: 'UNIT_DIVIDED' });
     if (!r.ok) {
-      expect(r.reason).toBe(
+      expect(r.candidates.map((c) => c.code)).toEqual(['00004', '00070', '00190', '00226']);
+      expect(r.reason).toContain(
         "'Phường Điện Biên' named commune 00019 Phường Điện Biên (Quận Ba Đình, Thành phố Hà Nội) until 2025-06-30; on 2025-08-01 its area is divided among " +
           '00004 Phường Ba Đình (Thành phố Hà Nội), 00070 Phường Hoàn Kiếm (Thành phố Hà Nội), 00190 Phường Ô Chợ Dừa (Thành phố Hà Nội), 00226 Phường Văn Miếu - Quốc Tử Giám (Thành phố Hà Nội)',
       );
@@ -85,10 +84,9 @@ describe('resolveUnit (as of a date)', () => {
     expect(unitOf(await find('Điện Biên', { asOf: after }))).toBe('province 11 Tỉnh Điện Biên');
   });
 
-  it('a merged legacy commune says which commune it is part of', async () => {
+  it('a legacy commune merged whole resolves to the commune it is part of, flagged', async () => {
     const r = await find('Phường Phúc Xá', { asOf: after });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toBe("'Phường Phúc Xá' named commune 00001 Phường Phúc Xá (Quận Ba Đình, Thành phố Hà Nội) until 2025-06-30; on 2025-08-01 it is part of 00097 Phường Hồng Hà (Thành phố Hà Nội)");
+    expect(r).toMatchObject({ ok: true, resolution: 'succession', unit: { code: '00097', name: 'Phường Hồng Hà' }, via: { code: '00001', name: 'Phường Phúc Xá' } });
   });
 
   it('aliases and abbreviations: TP.HCM, tp Can Tho, Thừa Thiên Huế, Đắc Lắk, BR-VT', async () => {
@@ -99,9 +97,7 @@ describe('resolveUnit (as of a date)', () => {
     expect(unitOf(await find('Thừa Thiên Huế', { asOf: before }))).toBe('province 46 Thành phố Huế');
     expect(unitOf(await find('Đắc Lắk', { asOf: after }))).toBe('province 66 Tỉnh Đắk Lắk');
     expect(unitOf(await find('BR-VT', { asOf: before }))).toBe('province 77 Tỉnh Bà Rịa - Vũng Tàu');
-    const brvt = await find('BR-VT', { asOf: after });
-    expect(brvt.ok).toBe(false);
-    if (!brvt.ok) expect(brvt.reason).toMatch(/named province 77 until 2025-06-30; on 2025-08-01 it is part of 79 Thành phố Hồ Chí Minh/);
+    expect(await find('BR-VT', { asOf: after })).toMatchObject({ ok: true, resolution: 'succession', unit: { code: '79', validTo: null }, via: { code: '77' } });
   });
 
   it('English names of the GSO catalogue resolve; "Quan" in "Quan Bau Ward" is not the prefix Quận', async () => {
@@ -128,9 +124,11 @@ describe('resolveUnit (as of a date)', () => {
   it('within is resolved as of the same date, and a unit outside it is not found', async () => {
     const r = await find('00004', { asOf: after, within: 'An Giang' });
     expect(r).toMatchObject({ ok: false, code: 'UNIT_NOT_FOUND' });
-    const w = await find('An Phú', { asOf: after, within: 'Kiên Giang' });
+    // A legacy province named as `within` is its successor on the day, as any legacy name.
+    expect(await find('Xã An Phú', { asOf: after, within: 'Kiên Giang' })).toMatchObject({ ok: true, unit: { code: '30337' } });
+    const w = await find('An Phú', { asOf: after, within: 'Atlantis' });
     expect(w.ok).toBe(false);
-    if (!w.ok) expect(w.reason).toMatch(/^within 'Kiên Giang': 'Kiên Giang' named province 91 until 2025-06-30/);
+    if (!w.ok) expect(w.reason).toMatch(/^within 'Atlantis': no province named 'Atlantis'/);
   });
 
   it('prefers the province when a province and communes share the name; a prefix picks the commune', async () => {
@@ -140,10 +138,8 @@ describe('resolveUnit (as of a date)', () => {
     expect(unitOf(await find('Hoà Bình', { asOf: before }))).toBe('province 17 Tỉnh Hòa Bình');
   });
 
-  it('names valid at other dates are explained province first', async () => {
-    const r = await find('Kien Giang', { asOf: after });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toMatch(/^'Kien Giang' named province 91 until 2025-06-30; on 2025-08-01 it is part of 91 Tỉnh An Giang; 'Kien Giang' named commune 19249 Thị trấn Kiến Giang/);
+  it('a legacy name of a province and of communes is the province first', async () => {
+    expect(await find('Kien Giang', { asOf: after })).toMatchObject({ ok: true, resolution: 'succession', unit: { code: '91', level: 'province' }, via: { code: '91', level: 'province' } });
   });
 
   it('a name that never existed, a district and a malformed code are not found, with a reason', async () => {
@@ -156,7 +152,7 @@ describe('resolveUnit (as of a date)', () => {
 
   it('requireUnit throws UnitResolutionError with the explanation; a bad date is refused', async () => {
     await expect(requireUnit(t.db, 'An Giang', { asOf: after })).resolves.toMatchObject({ code: '91', level: 'province' });
-    const err = await requireUnit(t.db, 'Kiên Giang', { asOf: after }).catch((e: unknown) => e);
+    const err = await requireUnit(t.db, '89', { asOf: after }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnitResolutionError);
     expect(err).toMatchObject({ code: 'UNIT_NOT_FOUND', message: expect.stringMatching(/part of 91 Tỉnh An Giang/) as unknown });
     await expect(requireUnit(t.db, 'Xã An Phú', { asOf: after })).rejects.toMatchObject({ code: 'UNIT_AMBIGUOUS' });

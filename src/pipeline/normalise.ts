@@ -14,6 +14,8 @@ export interface Contribution {
   readonly period: Period;
   readonly value: string;
   readonly status: ObservationStatus;
+  /** The unit was reached from a legacy name through the succession table. */
+  readonly viaSuccession: boolean;
 }
 
 export interface RecordRejection {
@@ -64,7 +66,8 @@ async function toContributions(landed: LandedRecord, drafts: readonly Observatio
     const earlier = byKey.get(key);
     // Two figures of one record for the same observation add up (two channels of one payment row, say).
     const summed = earlier ? dec(earlier.value).plus(value).toFixed() : value;
-    byKey.set(key, { sourceKey: landed.record.key, rawRecordId: landed.rawRecordId, indicator: d.indicator, unitId: unit.unitId, period, value: summed, status: earlier && earlier.status !== 'final' ? earlier.status : status });
+    const viaSuccession = unit.resolution === 'succession' || (earlier?.viaSuccession ?? false);
+    byKey.set(key, { sourceKey: landed.record.key, rawRecordId: landed.rawRecordId, indicator: d.indicator, unitId: unit.unitId, period, value: summed, status: earlier && earlier.status !== 'final' ? earlier.status : status, viaSuccession });
   }
   return [...byKey.values()];
 }

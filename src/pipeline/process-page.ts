@@ -86,5 +86,6 @@ export async function applyLanded<C>(trx: Db, ctx: PageContext<C>, landed: reado
     observations_removed: changes.removed,
     observations_unchanged: changes.unchanged,
     events_written: changes.events,
+    units_via_succession: normalised.contributions.filter((c) => c.viaSuccession).length,
   };
 }

@@ -1,6 +1,9 @@
 import type { UnitReference } from '../connector-sdk/types.js';
 import { isIsoDate } from '../dates.js';
+import { databaseCatalogue } from '../units/database-catalogue.js';
+import { resolvePlace, type Resolution } from '../units/place-resolver.js';
 import { resolveUnit } from '../units/resolve.js';
+import type { UnitCatalogue } from '../units/unit-catalogue.js';
 import type { Db } from '../warehouse/database.js';
 import type { UnitLevel } from '../warehouse/schema.js';
 
@@ -11,11 +14,15 @@ interface Version {
   readonly validTo: string | null;
 }
 
-export type UnitLookup = { readonly unitId: number } | { readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS' | 'DATE_INVALID'; readonly reason: string };
+export type UnitLookup =
+  | { readonly unitId: number; readonly resolution: Resolution }
+  | { readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS' | 'UNIT_DIVIDED' | 'DATE_INVALID'; readonly reason: string };
 
 /**
  * Resolves normalisers' unit references for one sync. Codes are answered from all unit versions held in memory
- * (a few thousand rows: one query per run instead of one per record); names go through the resolver, cached.
+ * (a few thousand rows: one query per run instead of one per record); addresses by the place resolver connectors
+ * use too (src/units/place-resolver.ts), over the warehouse's units; names through resolveUnit, cached. Both follow
+ * a legacy name to its successor and say so (`resolution`).
  */
 export class UnitDirectory {
   private readonly names = new Map<string, UnitLookup>();
@@ -25,12 +32,14 @@ export class UnitDirectory {
     private readonly byCode: ReadonlyMap<string, readonly Version[]>,
     private readonly byId: ReadonlyMap<number, Version>,
     private readonly successors: ReadonlyMap<number, readonly number[]>,
+    private readonly catalogue: UnitCatalogue,
   ) {}
 
   static async load(db: Db): Promise<UnitDirectory> {
-    const [rows, links] = await Promise.all([
+    const [rows, links, catalogue] = await Promise.all([
       db.selectFrom('admin_unit').select(['id', 'code', 'level', 'valid_from', 'valid_to']).execute(),
       db.selectFrom('admin_unit_succession').select(['predecessor_id', 'successor_id']).execute(),
+      databaseCatalogue(db),
     ]);
     const byCode = new Map<string, Version[]>();
     const byId = new Map<number, Version>();
@@ -41,7 +50,7 @@ export class UnitDirectory {
     }
     const successors = new Map<number, number[]>();
     for (const l of links) successors.set(l.predecessor_id, [...(successors.get(l.predecessor_id) ?? []), l.successor_id]);
-    return new UnitDirectory(db, byCode, byId, successors);
+    return new UnitDirectory(db, byCode, byId, successors, catalogue);
   }
 
   async lookup(ref: UnitReference): Promise<UnitLookup> {
@@ -49,7 +58,10 @@ export class UnitDirectory {
     if (!isIsoDate(ref.writtenOn)) return { code: 'DATE_INVALID', reason: `unit written-on date "${ref.writtenOn}" is not a date (YYYY-MM-DD)` };
     const named = await this.lookupOn({ ...ref, asOf: ref.writtenOn });
     if (!('unitId' in named)) return named;
-    return this.successorOn(named.unitId, ref.asOf);
+    const became = this.successorOn(named.unitId, ref.asOf);
+    // The unit named when it was written is followed to the day by design (a grant after a filing): flagged only
+    // when the name was already a legacy one when written.
+    return 'unitId' in became ? { ...became, resolution: named.resolution } : became;
   }
 
   /** The unit a unit became by `day`, following undivided successions (91 Kiên Giang -> 91 An Giang). */
@@ -58,9 +70,9 @@ export class UnitDirectory {
     for (let id: number | undefined = unitId; id !== undefined && !seen.has(id); ) {
       seen.add(id);
       const v = this.byId.get(id);
-      if (v && (v.validFrom === null || v.validFrom <= day) && (v.validTo === null || day <= v.validTo)) return { unitId: id };
+      if (v && (v.validFrom === null || v.validFrom <= day) && (v.validTo === null || day <= v.validTo)) return { unitId: id, resolution: 'direct' };
       const next: readonly number[] = this.successors.get(id) ?? [];
-      if (next.length > 1) return { code: 'UNIT_AMBIGUOUS', reason: `the unit named was divided before ${day}: its successors cannot be told apart` };
+      if (next.length > 1) return { code: 'UNIT_DIVIDED', reason: `the unit named was divided before ${day}: its successors cannot be told apart; give the unit valid on ${day}` };
       id = next[0];
     }
     return { code: 'UNIT_NOT_FOUND', reason: `the unit named has no successor valid on ${day}` };
@@ -79,7 +91,7 @@ export class UnitDirectory {
     const versions = (this.byCode.get(code) ?? []).filter((v) => inferred === undefined || v.level === inferred);
     const valid = versions.filter((v) => (v.validFrom === null || v.validFrom <= day) && (v.validTo === null || day <= v.validTo));
     const [only, second] = valid;
-    if (only && !second) return { unitId: only.id };
+    if (only && !second) return { unitId: only.id, resolution: 'direct' };
     if (second) return { code: 'UNIT_AMBIGUOUS', reason: `code ${code} names several units on ${day}: give the level` };
     if (versions.length > 0) {
       const spans = versions.map((v) => `${v.validFrom ?? '…'} to ${v.validTo ?? 'now'}`).join(', ');
@@ -88,17 +100,11 @@ export class UnitDirectory {
     return { code: 'UNIT_NOT_FOUND', reason: `no ${inferred ?? 'unit'} has code ${code}; check the code against \`lgsp units resolve ${code}\`` };
   }
 
-  /**
-   * The last part of the address that names a unit of `level` on `day`: addresses end with the province
-   * ("…, tỉnh An Giang", "…, TP.HCM"), sometimes followed by the country, which is skipped.
-   */
-  private async byAddress(address: string, day: string, level: UnitLevel): Promise<UnitLookup> {
-    const parts = address.split(/[,;\n]/).map((p) => p.trim()).filter((p) => p !== '');
-    for (const part of parts.reverse()) {
-      const found = await this.byName(part, day, level);
-      if ('unitId' in found) return found;
-    }
-    return { code: 'UNIT_NOT_FOUND', reason: `no ${level} is named in the address "${address}" on ${day}; check its spelling with \`lgsp units resolve "<name>" --as-of ${day}\`` };
+  /** The province or commune an address names on `day`, as connectors read it (src/units/place-resolver.ts). */
+  private byAddress(address: string, day: string, level: UnitLevel): UnitLookup {
+    if (level === 'country') return { code: 'UNIT_NOT_FOUND', reason: 'an address is read for its province or commune, not the country: give the unit code VN instead' };
+    const r = resolvePlace(this.catalogue, address, { asOf: day, level });
+    return r.ok ? { unitId: r.unit.id, resolution: r.resolution } : { code: r.code, reason: r.reason };
   }
 
   private async byName(name: string, day: string, level: UnitLevel | undefined): Promise<UnitLookup> {
@@ -106,7 +112,7 @@ export class UnitDirectory {
     const known = this.names.get(key);
     if (known) return known;
     const r = await resolveUnit(this.db, name, { asOf: day, ...(level ? { level } : {}) });
-    const result: UnitLookup = r.ok ? { unitId: r.unit.id } : { code: r.code, reason: r.reason };
+    const result: UnitLookup = r.ok ? { unitId: r.unit.id, resolution: r.resolution } : { code: r.code, reason: r.reason };
     this.names.set(key, result);
     return result;
   }

@@ -76,7 +76,8 @@ export function foldDiacritics(text: string): string {
     .normalize('NFC');
 }
 
-function words(text: string): string[] {
+/** The lower-case words of a name, punctuation as spaces (apostrophes of ethnic-minority names kept). */
+export function nameWords(text: string): string[] {
   const spaced = cleanName(text)
     .toLowerCase()
     .replace(/[‘’`´ʼ]/g, "'")
@@ -108,7 +109,7 @@ function toKeys(ws: readonly string[]): NameKeys {
 
 /** Keys of a name plus what its prefix said; a prefix (or suffix) is removed only when something remains. */
 export function normaliseName(text: string): NormalisedName {
-  let ws = words(text);
+  let ws = nameWords(text);
   let levelHint: LevelHint | null = null;
   const tail = englishSuffixes.find((s) => ws.length > s.words.length && matchesAt(ws, s, ws.length - s.words.length));
   if (tail) {

@@ -9,11 +9,21 @@ import {
 
 export type { ResolvedUnit } from './unit-query.js';
 
-export type MatchedBy = 'code' | 'exact' | 'ascii' | 'alias';
+export type MatchedBy = 'code' | 'exact' | 'ascii' | 'alias' | 'succession';
+
+/** 'succession': the text named a unit merged into this one before the day (flagged in provenance and counted). */
+export type Resolution = 'direct' | 'succession';
 
 export type ResolveResult =
-  | { readonly ok: true; readonly unit: ResolvedUnit; readonly matchedBy: MatchedBy }
-  | { readonly ok: false; readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS'; readonly reason: string; readonly candidates: ResolvedUnit[] };
+  | {
+      readonly ok: true;
+      readonly unit: ResolvedUnit;
+      readonly matchedBy: MatchedBy;
+      readonly resolution: Resolution;
+      /** For a succession: the legacy version the text named. */
+      readonly via?: ResolvedUnit;
+    }
+  | { readonly ok: false; readonly code: 'UNIT_NOT_FOUND' | 'UNIT_AMBIGUOUS' | 'UNIT_DIVIDED'; readonly reason: string; readonly candidates: ResolvedUnit[] };
 
 export interface ResolveOptions {
   /** YYYY-MM-DD: only unit versions valid on this day qualify. */
@@ -89,7 +99,7 @@ function pick(matches: readonly Match[], scope: Scope, text: string): ResolveRes
       const found = matches.filter((m) => m.unit.level === level && m.tier === tier);
       const [first] = found;
       if (!first) continue;
-      if (found.length === 1) return { ok: true, unit: publicUnit(first.unit), matchedBy: first.matchedBy };
+      if (found.length === 1) return { ok: true, unit: publicUnit(first.unit), matchedBy: first.matchedBy, resolution: 'direct' };
       const where = scope.within ? ` in ${unitLabel(scope.within)}` : '';
       return {
         ok: false,
@@ -146,7 +156,7 @@ async function resolveCode(db: Db, code: string, scope: Scope): Promise<ResolveR
   if (scope.level !== null && scope.level !== level) return notFound(`'${code}' is a ${level} code, not a ${scope.level} code`);
   const [unit] = await unitsByCode(db, code, { asOf: scope.asOf, level });
   if (unit) {
-    if (inside(unit, scope.within)) return { ok: true, unit: publicUnit(unit), matchedBy: 'code' };
+    if (inside(unit, scope.within)) return { ok: true, unit: publicUnit(unit), matchedBy: 'code', resolution: 'direct' };
     return notFound(`${unitLabel(unit)} lies in ${unit.parentCode ?? '?'} ${unit.parentName ?? ''}, not in ${unitLabel(scope.within ?? unit)} on ${scope.asOf}`, [unit]);
   }
   const other = await unitsByCode(db, code, { asOf: null, level });
@@ -190,7 +200,13 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
       .filter((m) => m.tier === tier)
       .map((m) => m.unit)
       .sort((a, b) => levelRank[a.level] - levelRank[b.level] || a.code.localeCompare(b.code));
-    if (versions.length > 0) return notFound(`${await explainOtherDates(db, nameSubject(clean), versions, scope.asOf)}${heldBy}`, [...versions, ...held]);
+    if (versions.length === 0) continue;
+    const successor = await succession(db, versions, scope, held.length > 0);
+    if (successor) return successor;
+    const explained = `${await explainOtherDates(db, nameSubject(clean), versions, scope.asOf)}${heldBy}`;
+    const divided = await dividedSuccessors(db, versions, scope.asOf);
+    if (divided.length > 0) return { ok: false, code: 'UNIT_DIVIDED', reason: `${explained}: name the commune valid on ${scope.asOf}, or give its code`, candidates: divided.map(publicUnit) };
+    return notFound(explained, [...versions, ...held]);
   }
   const where = scope.within ? ` in ${unitLabel(scope.within)}` : '';
   return notFound(
@@ -199,11 +215,38 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
   );
 }
 
+/**
+ * A name of units merged before the day (all of the best-ranked level ended before it) resolves to their one
+ * successor, flagged: documents dated after the reform keep legacy names and stay valid. Not when a unit of another
+ * prefix holds the name on the day, nor when the legacy unit was divided.
+ */
+async function succession(db: Db, versions: readonly UnitVersion[], scope: Scope, nameHeld: boolean): Promise<ResolveResult | null> {
+  const [first] = versions;
+  if (!first || nameHeld) return null;
+  const named = versions.filter((v) => v.level === first.level);
+  if (named.some((v) => v.validTo === null || v.validTo >= scope.asOf)) return null;
+  const links = (await Promise.all(named.map((v) => linkedOn(db, v.id, scope.asOf, 'forward')))).flat();
+  const units = [...new Map(links.map((l) => [l.unit.id, l.unit])).values()].filter((u) => inside(u, scope.within));
+  const [only] = units;
+  if (!only || units.length > 1 || links.some((l) => l.divided)) return null;
+  return { ok: true, unit: publicUnit(only), matchedBy: 'succession', resolution: 'succession', via: publicUnit(first) };
+}
+
+/** The units a divided legacy version's area went to on the day. */
+async function dividedSuccessors(db: Db, versions: readonly UnitVersion[], day: string): Promise<UnitVersion[]> {
+  const out: UnitVersion[] = [];
+  for (const v of versions.filter((x) => x.validTo !== null && x.validTo < day)) {
+    const links = await linkedOn(db, v.id, day, 'forward');
+    if (links.some((l) => l.divided)) out.push(...links.map((l) => l.unit));
+  }
+  return out;
+}
 
 /**
  * Resolves free text (a code, a name with or without prefix and diacritics, an alias) to the one unit version
- * valid on `asOf`. Never guesses: several candidates give UNIT_AMBIGUOUS; a name valid only at other dates gives
- * UNIT_NOT_FOUND with what became of it (or where it came from), from the succession table.
+ * valid on `asOf`. Never guesses: several candidates give UNIT_AMBIGUOUS. A name of a unit merged before `asOf`
+ * resolves to its one successor (resolution 'succession'); a divided one gives UNIT_DIVIDED with the units it went
+ * to; a name valid only later, or a legacy code, gives UNIT_NOT_FOUND with where it came from or went.
  */
 export async function resolveUnit(db: Db, text: string, options: ResolveOptions): Promise<ResolveResult> {
   requireIsoDate(options.asOf);

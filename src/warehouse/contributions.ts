@@ -30,12 +30,12 @@ export async function replaceContributions(db: Db, ref: StreamRef, replacedKeys:
     await ensurePeriods(db, contributions.map((c) => c.period));
     await sql`
       insert into observation_contribution
-        (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id)
-      select ${ref.connectionId}, ${ref.stream}, k, i, u, p, v, s, r, ${ref.runId}
+        (connection_id, stream, source_key, indicator_code, unit_id, period_code, value, status, raw_record_id, sync_run_id, via_succession)
+      select ${ref.connectionId}, ${ref.stream}, k, i, u, p, v, s, r, ${ref.runId}, f
       from unnest(${contributions.map((c) => c.sourceKey)}::text[], ${contributions.map((c) => c.indicator)}::text[],
                   ${contributions.map((c) => c.unitId)}::bigint[], ${contributions.map((c) => c.period.code)}::text[],
                   ${contributions.map((c) => c.value)}::numeric[], ${contributions.map((c) => c.status)}::text[],
-                  ${contributions.map((c) => c.rawRecordId)}::bigint[]) as c(k, i, u, p, v, s, r)`.execute(db);
+                  ${contributions.map((c) => c.rawRecordId)}::bigint[], ${contributions.map((c) => c.viaSuccession)}::boolean[]) as c(k, i, u, p, v, s, r, f)`.execute(db);
   }
   return [...removed.map(toKey), ...contributions.map((c) => ({ indicator: c.indicator, unitId: c.unitId, period: c.period.code }))];
 }

@@ -41,13 +41,14 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
     -- Lateral lookups by key, never a join the planner could turn into a scan of the whole table: the tables grow
     -- much faster than their statistics during a large first sync.
     per_connection as (
-      select t.indicator_code, t.unit_id, t.period_code, c.connection_id, c.value, c.weakness, c.changed_at, c.raw_record_ids
+      select t.indicator_code, t.unit_id, t.period_code, c.connection_id, c.value, c.weakness, c.changed_at, c.raw_record_ids, c.via_succession
       from touched t
       cross join lateral (
         select c.connection_id, sum(c.value) as value,
                max(case c.status when 'estimated' then 3 when 'provisional' then 2 else 1 end) as weakness,
                max(c.updated_at) as changed_at,
-               array_agg(distinct c.raw_record_id order by c.raw_record_id) as raw_record_ids
+               array_agg(distinct c.raw_record_id order by c.raw_record_id) as raw_record_ids,
+               bool_or(c.via_succession) as via_succession
         from observation_contribution c
         where c.indicator_code = t.indicator_code and c.unit_id = t.unit_id and c.period_code = t.period_code
         group by c.connection_id
@@ -55,18 +56,19 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
     ),
     desired as (
       select distinct on (indicator_code, unit_id, period_code)
-             indicator_code, unit_id, period_code, connection_id, value, raw_record_ids,
+             indicator_code, unit_id, period_code, connection_id, value, raw_record_ids, via_succession,
              (array['final', 'provisional', 'estimated'])[weakness] as status
       from per_connection
       order by indicator_code, unit_id, period_code, changed_at desc, connection_id
     ),
     upserted as (
-      insert into observation (indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, sync_run_id, raw_record_ids)
-      select d.indicator_code, d.unit_id, d.period_code, d.value, d.status, i.measure_unit, d.connection_id, ${ref.runId}, d.raw_record_ids
+      insert into observation (indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, sync_run_id, raw_record_ids, units_via_succession)
+      select d.indicator_code, d.unit_id, d.period_code, d.value, d.status, i.measure_unit, d.connection_id, ${ref.runId}, d.raw_record_ids, d.via_succession
       from desired d join indicator i on i.code = d.indicator_code
       on conflict (indicator_code, unit_id, period_code) do update
         set value = excluded.value, status = excluded.status, connection_id = excluded.connection_id,
-            sync_run_id = excluded.sync_run_id, raw_record_ids = excluded.raw_record_ids, updated_at = now()
+            sync_run_id = excluded.sync_run_id, raw_record_ids = excluded.raw_record_ids,
+            units_via_succession = excluded.units_via_succession, updated_at = now()
         where (observation.value, observation.status) is distinct from (excluded.value, excluded.status)
       returning indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, (xmax = 0) as inserted
     ),

@@ -130,6 +130,7 @@ export interface SyncRunTable {
   observations_removed: Generated<number>;
   observations_unchanged: Generated<number>;
   events_written: Generated<number>;
+  units_via_succession: Generated<number>;
   cursor_before: Json<unknown> | null;
   cursor_after: Json<unknown> | null;
   error: Json<unknown> | null;
@@ -180,6 +181,8 @@ export interface ObservationTable {
   connection_id: string | null;
   sync_run_id: number | null;
   raw_record_ids: Generated<number[]>;
+  /** Some contribution's unit was resolved from a legacy name through succession (migration 0014). */
+  units_via_succession: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -278,6 +281,8 @@ export interface ObservationContributionTable {
   status: ObservationStatus;
   raw_record_id: number;
   sync_run_id: number;
+  /** The unit was reached from a legacy name through the succession table (migration 0014). */
+  via_succession: Generated<boolean>;
   updated_at: Timestamp;
 }
 

@@ -21,11 +21,13 @@ export interface RunCounts {
   observations_removed: number;
   observations_unchanged: number;
   events_written: number;
+  /** Units resolved from a legacy name to their successor (each flagged in its observation's provenance). */
+  units_via_succession: number;
 }
 
 export const zeroCounts = (): RunCounts => ({
   records_fetched: 0, records_landed: 0, records_unchanged: 0, records_rejected: 0,
-  observations_inserted: 0, observations_updated: 0, observations_removed: 0, observations_unchanged: 0, events_written: 0,
+  observations_inserted: 0, observations_updated: 0, observations_removed: 0, observations_unchanged: 0, events_written: 0, units_via_succession: 0,
 });
 
 export function sumCounts(a: RunCounts, b: RunCounts): RunCounts {
@@ -81,7 +83,8 @@ export async function addRunCounts(db: Db, runId: number, c: RunCounts): Promise
       observations_updated = observations_updated + ${c.observations_updated},
       observations_removed = observations_removed + ${c.observations_removed},
       observations_unchanged = observations_unchanged + ${c.observations_unchanged},
-      events_written = events_written + ${c.events_written}
+      events_written = events_written + ${c.events_written},
+      units_via_succession = units_via_succession + ${c.units_via_succession}
     where id = ${runId}`.execute(db);
 }
 

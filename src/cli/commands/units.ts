@@ -24,7 +24,10 @@ function validity(u: ResolvedUnit): string {
 function describe(text: string, asOf: string, r: ResolveResult): string[] {
   if (r.ok) {
     const parent = r.unit.level === 'commune' ? `, in ${r.unit.parentCode ?? '?'} ${r.unit.parentName ?? ''}` : '';
-    return [`'${text}' on ${asOf} is ${r.unit.level} ${unitLabel(r.unit)} (${validity(r.unit)}${parent}; matched by ${r.matchedBy})`];
+    const line = `'${text}' on ${asOf} is ${r.unit.level} ${unitLabel(r.unit)} (${validity(r.unit)}${parent}; matched by ${r.matchedBy})`;
+    // A legacy name after the reform: said, as the warehouse keeps it in provenance and counts it on runs.
+    if (r.resolution === 'succession' && r.via) return [line, `resolved through succession: it named ${r.via.level} ${unitLabel(r.via)}, ${validity(r.via)}, merged into it`];
+    return [line];
   }
   const lines = [`${r.code}: ${r.reason}`];
   if (r.candidates.length > 0) {
