@@ -35,7 +35,8 @@ describe('unit directory: how normalisers\' unit references resolve', () => {
     expect(await codeOf({ address: 'Rạch Giá, tỉnh Kiên Giang', writtenOn: '2024-11-02', asOf: '2026-01-15' })).toBe('91 Tỉnh An Giang');
     expect(await codeOf({ code: '89', writtenOn: '2025-06-30', asOf: '2025-07-01' })).toBe('91 Tỉnh An Giang');
     expect(await codeOf({ address: '1 Main Street, Springfield', asOf: '2024-05-01' })).toBe(
-      'no province is named in the address "1 Main Street, Springfield" on 2024-05-01; check its spelling with `lgsp units resolve "<name>" --as-of 2024-05-01`',
+      'no province is named in the address "1 Main Street, Springfield" on 2024-05-01 (the communes are not loaded: only province names are read); '
+        + 'check its spelling with `lgsp units resolve "<name>" --as-of 2024-05-01`, or correct it at the source',
     );
   });
 });

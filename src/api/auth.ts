@@ -161,6 +161,8 @@ async function authenticate(
     key = await lookUp(presented, attempts);
     if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
   }
+  // Known from here on, refused or not (the audit log names who was refused a scope).
+  request.apiKey = key;
   if (!hasScope(key.scopes, scope)) {
     await attempts.record();
     throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
