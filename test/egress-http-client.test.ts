@@ -59,7 +59,7 @@ describe('HTTP client: the egress policy on the address actually connected to', 
     const names = { 'source.example.test': '127.0.0.1' };
     const refusing = new EgressPolicy({ egressAllow: [] }, { resolve: mapped(names) });
     const error = await caught(client(`http://source.example.test:${port(internal)}`, refusing).getJson('/secret'));
-    expect(error).toMatchObject({ code: 'EGRESS_REFUSED', refusal: { host: 'source.example.test', reason: 'it resolves to a loopback address (127.0.0.0/8)' } });
+    expect(error).toMatchObject({ code: 'EGRESS_REFUSED', refusal: { host: 'source.example.test', reason: expect.stringMatching(/^it resolves to an address inside this host's network/) as unknown } });
     expect(internal.requests).toHaveLength(0);
 
     const allowing = new EgressPolicy({ egressAllow: ['127.0.0.1/32'] }, { resolve: mapped(names) });

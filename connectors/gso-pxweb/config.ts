@@ -34,7 +34,7 @@ export const configSchema = z
     baseUrl: z.url(),
     /** The PX-Web database, e.g. "DanSo". */
     database: z.string().trim().min(1),
-    tables: z.array(tableSchema).min(1),
+    tables: z.array(tableSchema).min(1).max(100, 'at most 100 tables per connection: split them over several connections'),
     /**
      * Current province codes to ask the tables for (the query's province selection); the legacy provinces merged
      * into them are asked for in older tables. Left out: every province a table lists.

@@ -9,13 +9,15 @@ import { EgressRefusedError, type EgressRefusal } from './egress-error.js';
 import { guardedAgents, type GuardedAgents } from './guarded-agents.js';
 
 export { EgressRefusedError, describeRefusal, findEgressRefusal, type EgressRefusal, type EgressRule } from './egress-error.js';
-export { checkOutboundUrl } from './check-url.js';
+export { checkOutboundUrl, checkOutboundUrls } from './check-url.js';
 export type { GuardedAgents } from './guarded-agents.js';
 
 /** Resolves a host name to every address (dns.lookup with `all`); replaceable in tests to map names. */
 export type Resolver = (hostname: string, options: LookupOptions) => Promise<LookupAddress[]>;
 
 const systemResolver: Resolver = (hostname, options) => dnsLookup(hostname, { ...options, all: true });
+
+const resolvesInternal = 'it resolves to an address inside this host\'s network (loopback, private, link-local or another range kept internal)';
 
 export interface EgressPolicyOptions {
   readonly resolve?: Resolver | undefined;
@@ -74,11 +76,13 @@ export class EgressPolicy {
     return reason === null ? null : { rule: 'forbidden-address', host: address, reason };
   }
 
-  /** One address `host` resolved to. The reason names the kind of address, never the address (internal DNS stays private). */
+  /**
+   * One address `host` resolved to. The reason says only that it is internal: neither the address nor its kind
+   * (loopback, private ...), so internal DNS stays private beyond that one bit, which any refusal tells.
+   */
   checkResolved(host: string, address: string): EgressRefusal | null {
     if (this.allow.allowsName(host) || this.allow.allowsAddress(address)) return null;
-    const reason = forbiddenAddressReason(address);
-    return reason === null ? null : { rule: 'forbidden-address', host, reason: `it resolves to ${reason}` };
+    return forbiddenAddressReason(address) === null ? null : { rule: 'forbidden-address', host, reason: resolvesInternal };
   }
 
   /** Every address of a host name (normalised or not), from the resolver. */

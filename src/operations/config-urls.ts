@@ -1,4 +1,4 @@
-import { checkOutboundUrl, describeRefusal, type EgressPolicy } from '../boundary/egress.js';
+import { checkOutboundUrls, describeRefusal, type EgressPolicy } from '../boundary/egress.js';
 import type { FieldIssue } from './input-error.js';
 
 /** A string that names somewhere to connect to: `scheme://…` anywhere, or any absolute URL in a `…Url` field. */
@@ -19,10 +19,10 @@ export function configUrls(value: unknown, path: readonly string[] = []): { fiel
  * (with the connection's secrets), so an API caller must not be able to point them inside this host's network.
  */
 export async function configUrlIssues(config: Record<string, unknown>, egress: EgressPolicy): Promise<FieldIssue[]> {
-  const issues: FieldIssue[] = [];
-  for (const { field, url } of configUrls(config)) {
-    const refusal = await checkOutboundUrl(url, egress);
-    if (refusal !== null) issues.push({ field, message: describeRefusal(refusal) });
-  }
-  return issues;
+  const urls = configUrls(config);
+  const refusals = await checkOutboundUrls(urls.map((u) => u.url), egress);
+  return urls.flatMap(({ field }, i) => {
+    const refusal = refusals[i];
+    return refusal === null || refusal === undefined ? [] : [{ field, message: describeRefusal(refusal) }];
+  });
 }
