@@ -1,3 +1,5 @@
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/server.js';
@@ -5,7 +7,7 @@ import { listAuditEntries, type AuditEntry } from '../src/warehouse/audit-log.js
 import { captureLogs } from './support/http-log-capture.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { testClient } from './support/test-source.js';
-import { testSecretEnv } from './support/warehouse-fixtures.js';
+import { addTestConnection, testSecretEnv } from './support/warehouse-fixtures.js';
 
 interface Page {
   items: (Omit<AuditEntry, 'at'> & { at: string })[];
@@ -24,7 +26,7 @@ describe('audit log of the API', () => {
     secretRefs: { client_secret: { env: secretVariable } },
   });
 
-  /** Polls the table until an entry matches: the onResponse hook writes after the response is sent. */
+  /** Polls the table until an entry matches: the entry is written beside the answer, not before it. */
   async function waitForEntry(match: (e: AuditEntry) => boolean): Promise<AuditEntry> {
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -32,6 +34,14 @@ describe('audit log of the API', () => {
       if (found) return found;
       if (Date.now() > deadline) throw new Error('no such audit entry appeared');
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('the condition did not come true');
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
@@ -196,6 +206,32 @@ describe('audit log of the API', () => {
     expect(await status('outcome=maybe')).toBe(400);
     expect(await status('since=2025-02-01&until=2025-01-01')).toBe(400);
     expect(await status('cursor=bm90LWEtY3Vyc29y')).toBe(400);
+  });
+
+  it('records a change whose client hung up before the answer: the change was made, so it is recorded', async () => {
+    // A source that holds its answer until the test lets it go, so the client can leave while the check runs.
+    const held: ServerResponse[] = [];
+    let reached!: () => void;
+    const sourceReached = new Promise<void>((resolve) => { reached = resolve; });
+    const source = createServer((_req, res) => { held.push(res); reached(); });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    Object.assign(process.env, testSecretEnv); // check runs in the API process and reads its environment
+    try {
+      await addTestConnection(api.t.db, 'hung-up', `http://127.0.0.1:${(source.address() as AddressInfo).port}`);
+      const client = request({ method: 'POST', host: '127.0.0.1', port: (api.app.server.address() as AddressInfo).port, path: '/v1/connections/hung-up/check', headers: { authorization: `Bearer ${api.keys.operate}` } });
+      client.on('error', () => undefined);
+      client.end();
+      await Promise.race([sourceReached, new Promise((_resolve, reject) => setTimeout(() => { reject(new Error('the check never reached the source')); }, 20_000))]);
+      client.destroy();
+      await waitUntil(async () => (await new Promise<number>((resolve, reject) => { api.app.server.getConnections((e, n) => { if (e) reject(e); else resolve(n); }); })) === 0);
+      for (const res of held) res.writeHead(404).end('{}');
+      expect(await waitForEntry((e) => e.action === 'connection.check' && e.objectId === 'hung-up')).toMatchObject({ outcome: 'success', status: 200, actor: keyIds.operate });
+    } finally {
+      for (const name of Object.keys(testSecretEnv)) Reflect.deleteProperty(process.env, name);
+      source.closeAllConnections();
+      await new Promise((resolve) => source.close(resolve));
+    }
   });
 
   it('every state-changing route declares its audit action', () => {

@@ -108,9 +108,21 @@ function entryOf(request: FastifyRequest, reply: FastifyReply): NewAuditEntry {
   };
 }
 
+/** The stable code of a refusal or failure, from the problem document (auth answers those itself, not by throwing). */
+function noteErrorCode(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+  if (reply.statusCode < 400 || typeof payload !== 'string') return;
+  if (!String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json')) return;
+  try {
+    const code = (JSON.parse(payload) as { code?: unknown }).code;
+    if (typeof code === 'string') notesOf(request).errorCode = code.slice(0, maxIdLength);
+  } catch {
+    // Not JSON after all: the entry goes without a code.
+  }
+}
+
 /**
  * The audit log of the API, in one place: every POST, PUT, PATCH and DELETE, whatever the route and however it
- * ended (refused by auth, validation, a conflict or the rate limit included), is appended after its response with
+ * ended (refused by auth, validation, a conflict or the rate limit included), is appended as its answer is sent, with
  * the route's declared action. Recording never fails a request: an insert that fails is a warning in the log.
  * Registered at the root before the routes, so its hooks cover every plugin's routes.
  */
@@ -133,26 +145,18 @@ export function registerAuditLog(app: FastifyInstance, db: Db): void {
     if (stateChangingMethods.has(request.method)) noteGivenFields(request);
     done();
   });
-  // The stable code of a refusal or failure, from the problem document (auth answers those itself, not by throwing).
+  // Recorded as the answer is sent, not once it is received (onResponse): a client that hangs up before the answer
+  // does not stop the change it asked for, so it must not stop its entry either.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!stateChangingMethods.has(request.method) || reply.statusCode < 400 || typeof payload !== 'string') return payload;
-    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json')) return payload;
-    try {
-      const code = (JSON.parse(payload) as { code?: unknown }).code;
-      if (typeof code === 'string') notesOf(request).errorCode = code.slice(0, maxIdLength);
-    } catch {
-      // Not JSON after all: the entry goes without a code.
-    }
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    if (!stateChangingMethods.has(request.method)) return;
+    if (!stateChangingMethods.has(request.method)) return payload;
+    noteErrorCode(request, reply, payload);
     const entry = entryOf(request, reply);
     const write = appendAuditEntry(db, entry).catch((error: unknown) => {
       request.log.warn({ err: error instanceof Error ? error.message : String(error), action: entry.action }, 'could not record the audit entry; the request itself was answered');
     });
     pending.add(write);
     void write.finally(() => pending.delete(write));
+    return payload;
   });
   // The entries of the last requests are written before the caller closes the database.
   app.addHook('onClose', async () => {
