@@ -68,6 +68,8 @@ describe('GET /v1/events/stream: Server-Sent Events of the change stream', () =>
     expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'Last-Event-ID' }] });
     const badQuery = await api.request({ method: 'GET', url: '/v1/events/stream?lastEventId=12-x' });
     expect(badQuery.statusCode).toBe(400);
+    const outOfRange = await api.request({ method: 'GET', url: '/v1/events/stream', headers: { 'last-event-id': '99999999999999999999-0' } });
+    expect(outOfRange.statusCode).toBe(400);
   });
 
   it('stream ids normalise and order exactly', () => {
@@ -75,6 +77,10 @@ describe('GET /v1/events/stream: Server-Sent Events of the change stream', () =>
     expect(normaliseStreamId('0')).toBe('0-0');
     expect(normaliseStreamId('007-01')).toBe('7-1');
     expect(normaliseStreamId('1-2-3')).toBeNull();
+    // Both parts are unsigned 64-bit in Redis: one past the largest is no id (Redis would refuse it mid-stream).
+    expect(normaliseStreamId('18446744073709551615-18446744073709551615')).toBe('18446744073709551615-18446744073709551615');
+    expect(normaliseStreamId('18446744073709551616-0')).toBeNull();
+    expect(normaliseStreamId('1-99999999999999999999')).toBeNull();
     expect(compareStreamIds('9-0', '10-0')).toBeLessThan(0);
     expect(compareStreamIds('10-2', '10-10')).toBeLessThan(0);
     expect(compareStreamIds('18446744073709551615-1', '18446744073709551615-0')).toBeGreaterThan(0);

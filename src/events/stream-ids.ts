@@ -17,8 +17,13 @@ function stripZeros(digits: string): string {
 export function normaliseStreamId(text: string): string | null {
   const match = idPattern.exec(text.trim());
   if (!match) return null;
-  return `${stripZeros(match[1] ?? '0')}-${stripZeros(match[2] ?? '0')}`;
+  const ms = stripZeros(match[1] ?? '0');
+  const seq = stripZeros(match[2] ?? '0');
+  // Each part is an unsigned 64-bit number in Redis: a larger one is refused there, so it is no id here.
+  return compareDigits(ms, maxPart) > 0 || compareDigits(seq, maxPart) > 0 ? null : `${ms}-${seq}`;
 }
+
+const maxPart = '18446744073709551615';
 
 function compareDigits(a: string, b: string): number {
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
