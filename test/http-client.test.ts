@@ -41,6 +41,15 @@ describe('HTTP client: methods', () => {
     expect(server.requests[0]?.headers.accept).toBe('application/json');
   });
 
+  it('an answer read whole larger than maxResponseBytes fails at once (permanent), without reading on; one of that size passes', async () => {
+    server.handle('GET /big', () => ({ status: 200, body: Buffer.alloc(4096, 0x20) }));
+    server.handle('GET /fits', () => ({ status: 200, body: Buffer.alloc(1024, 0x61) }));
+    const http = client({ maxResponseBytes: 1024 });
+    await expect(http.getText('/big')).rejects.toMatchObject({ code: 'SOURCE_RESPONSE_TOO_LARGE', permanent: true, status: 200 });
+    expect(server.hits('GET /big')).toBe(1);
+    expect(await http.getText('/fits')).toHaveLength(1024);
+  });
+
   it('getJson hands the body to a parse function when given one', async () => {
     server.script('GET /n', { status: 200, body: '\uFEFF{"n": 3}' });
     const n = await client().getJson('/n', {

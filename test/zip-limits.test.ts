@@ -35,7 +35,7 @@ describe('workbook zip limits (src/boundary/zip-limits.ts)', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * MiB);
 
     const total = await refusal(bomb, limits({ maxCompressionRatio: 1e9 }));
-    expect(total).toMatchObject({ code: 'WORKBOOK_LIMIT_EXCEEDED', limit: 'maxUncompressedBytes', max: 100 * MiB });
+    expect(total).toMatchObject({ code: 'WORKBOOK_LIMIT_EXCEEDED', limit: 'maxUncompressedBytes', max: defaults.maxUncompressedBytes });
     expect(total.message).toContain('LGSP_WORKBOOK_MAX_UNCOMPRESSED_BYTES');
   });
 

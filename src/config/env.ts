@@ -78,8 +78,8 @@ export const envSchema = z.object({
   /** Spreadsheet connections' inboxes are folders under this root; relative paths are taken from the project root. */
   LGSP_INBOX_ROOT: z.string().min(1, 'expected a folder path').default('data/inbox'),
   /** Workbook limits, checked on the zip directory before anything is inflated. */
-  LGSP_WORKBOOK_MAX_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(20 * 1024 * 1024),
-  LGSP_WORKBOOK_MAX_UNCOMPRESSED_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
+  LGSP_WORKBOOK_MAX_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(10 * 1024 * 1024),
+  LGSP_WORKBOOK_MAX_UNCOMPRESSED_BYTES: z.coerce.number({ error: 'expected a whole number of bytes' }).int().min(1024).default(40 * 1024 * 1024),
   LGSP_WORKBOOK_MAX_ENTRIES: z.coerce.number({ error: 'expected a whole number of zip entries' }).int().min(1).default(1_000),
   LGSP_WORKBOOK_MAX_RATIO: z.coerce.number({ error: 'expected a compression ratio such as 100' }).positive().default(200),
 });

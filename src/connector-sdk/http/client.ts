@@ -31,6 +31,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connectionId,
     logger,
     timeoutMs: settings.timeoutMs,
+    maxResponseBytes: settings.maxResponseBytes,
     retry: settings.retry,
     rateLimiter: settings.requestsPerSecond === undefined ? undefined : new RateLimiter(settings.requestsPerSecond, settings.sleep),
     sleep: settings.sleep,

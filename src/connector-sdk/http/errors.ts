@@ -12,6 +12,8 @@ export const HttpErrorCode = {
   requestRejected: 'SOURCE_REQUEST_REJECTED',
   /** A 2xx whose body is not JSON, or a token response without an access token. Permanent. */
   responseInvalid: 'SOURCE_RESPONSE_INVALID',
+  /** A 2xx body read whole was larger than the client's `maxResponseBytes`. Permanent. */
+  responseTooLarge: 'SOURCE_RESPONSE_TOO_LARGE',
   /** The request cannot be sent at all (malformed URL, too many redirects). Permanent. */
   requestInvalid: 'SOURCE_REQUEST_INVALID',
   /** The client's or the call's AbortSignal fired. Not permanent: nothing is wrong with the source. */
@@ -87,6 +89,15 @@ export function rejectedError(label: RequestLabel, status: number, excerpt: stri
 
 export function responseInvalidError(label: RequestLabel, what: string, hint: string, cause?: unknown): SourceError {
   return new SourceError(HttpErrorCode.responseInvalid, `${describeRequest(label)}: ${what}. ${hint}`, { permanent: true, cause });
+}
+
+export function responseTooLargeError(label: RequestLabel, status: number, limit: number): SourceError {
+  return new SourceError(
+    HttpErrorCode.responseTooLarge,
+    `${describeRequest(label)} answered ${describeStatus(status)} with a body over ${limit} bytes, more than this client reads whole. ` +
+      'Ask for smaller pages (the connection\'s page size), or use a streamed download in the connector.',
+    { permanent: true, status },
+  );
 }
 
 export function requestInvalidError(label: RequestLabel, what: string, cause: unknown): SourceError {

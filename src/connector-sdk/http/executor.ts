@@ -10,6 +10,7 @@ import {
   describeStatus,
   requestInvalidError,
   requestLabel,
+  responseTooLargeError,
   unavailableError,
   type FailureSummary,
   type RequestLabel,
@@ -50,6 +51,7 @@ export interface ExecutorSettings {
   readonly connectionId: string;
   readonly logger: Logger;
   readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
   readonly retry: RetryOptions;
   readonly rateLimiter: RateLimiter | undefined;
   readonly sleep: Sleep;
@@ -111,6 +113,8 @@ export class RequestExecutor {
         return { summary: 'aborted', cause: undefined, retryAfterMs: undefined };
       case 'refused':
         return { summary: 'refused by the egress policy', cause: outcome.error, retryAfterMs: undefined };
+      case 'too-large':
+        return { summary: `a body over ${outcome.limit} bytes`, cause: undefined, retryAfterMs: undefined, status: outcome.status };
       case 'response':
       case 'stream':
         return {
@@ -141,6 +145,7 @@ export class RequestExecutor {
         body: plan.body,
         mode: plan.mode,
         timeoutMs: this.settings.timeoutMs,
+        maxBodyBytes: this.settings.maxResponseBytes,
         signal: plan.signal,
       });
       const line = { method: plan.method, path: label.path, attempt: attempts, durationMs: Math.round(performance.now() - started) };
@@ -150,6 +155,10 @@ export class RequestExecutor {
         // Permanent: the policy will refuse it again. The message says nothing of what listens there.
         logger.warn({ ...line, error: outcome.error.refusal.reason }, 'http request refused by the egress policy');
         throw new EgressRefusedError(outcome.error.refusal, describeRequest(label));
+      }
+      if (outcome.kind === 'too-large') {
+        logger.warn({ ...line, status: outcome.status, limit: outcome.limit }, 'http response too large, not read on');
+        throw responseTooLargeError(label, outcome.status, outcome.limit);
       }
       if (outcome.kind === 'invalid') {
         const { summary, cause } = this.describeFailure(outcome);

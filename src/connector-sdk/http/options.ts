@@ -5,6 +5,8 @@ import { defaultRetryOptions } from './backoff.js';
 import type { HttpAuth, HttpClientOptions, RetryOptions, Sleep } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** An answer read whole larger than this is refused: a source may not fill a worker's memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** HttpClientOptions with defaults applied and every value checked. */
 export interface ResolvedOptions {
@@ -12,6 +14,7 @@ export interface ResolvedOptions {
   readonly connectionId: string;
   readonly egress: EgressPolicy;
   readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
   readonly retry: RetryOptions;
   readonly requestsPerSecond: number | undefined;
   readonly auth: HttpAuth | undefined;
@@ -70,6 +73,7 @@ export function resolveOptions(options: HttpClientOptions): ResolvedOptions {
     connectionId,
     egress,
     timeoutMs: checkNumber(connectionId, 'timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1),
+    maxResponseBytes: checkNumber(connectionId, 'maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1, true),
     retry,
     requestsPerSecond,
     auth: options.auth === undefined ? undefined : checkAuth(connectionId, options.auth),

@@ -16,6 +16,8 @@ export interface AttemptRequest {
   /** 'buffer': read the whole body within the deadline; 'stream': hand a 2xx body over as it arrives. */
   readonly mode: 'buffer' | 'stream';
   readonly timeoutMs: number;
+  /** A 2xx body read whole (mode 'buffer') larger than this is not read on: `too-large`. */
+  readonly maxBodyBytes: number;
   /** The caller's (client's and call's) signal. */
   readonly signal: AbortSignal | undefined;
 }
@@ -37,6 +39,8 @@ export type AttemptOutcome =
   | { readonly kind: 'invalid'; readonly error: unknown }
   /** The egress policy refused the connection (the first or a redirect's): nothing was sent. */
   | { readonly kind: 'refused'; readonly error: EgressRefusedError }
+  /** A 2xx body read whole went past `maxBodyBytes`: reading stopped there. */
+  | { readonly kind: 'too-large'; readonly status: number; readonly limit: number }
   | { readonly kind: 'aborted' };
 
 /** Errors that retrying cannot fix: the request itself (or the source's certificate) is wrong. */
@@ -84,7 +88,8 @@ function toHeaders(raw: AxiosResponse['headers']): ResponseHeaders {
   return out;
 }
 
-async function readBody(body: Readable, limit: number): Promise<Buffer> {
+/** At most `limit` bytes of a body; `whole` is false when there was more. */
+async function readBody(body: Readable, limit: number): Promise<{ bytes: Buffer; whole: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   const source: AsyncIterable<unknown> = body;
@@ -92,9 +97,9 @@ async function readBody(body: Readable, limit: number): Promise<Buffer> {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     chunks.push(bytes);
     size += bytes.length;
-    if (size >= limit) break;
+    if (size > limit) break;
   }
-  return Buffer.concat(chunks, Math.min(size, limit));
+  return { bytes: Buffer.concat(chunks, Math.min(size, limit)), whole: size <= limit };
 }
 
 /** Sends single HTTP attempts through axios, with a deadline, and says what came of each. No retries here. */
@@ -154,9 +159,11 @@ export class Transport {
         handedOver = true;
         return { kind: 'stream', status: response.status, headers, stream: { body: response.data, signal: controller.signal, release } };
       }
-      const body = await readBody(response.data, ok ? Number.POSITIVE_INFINITY : ERROR_BODY_LIMIT);
+      // A source's answer may not fill this process's memory: an error body only as far as an excerpt needs.
+      const body = await readBody(response.data, ok ? request.maxBodyBytes : ERROR_BODY_LIMIT);
       if (!response.data.destroyed) response.data.destroy();
-      return { kind: 'response', status: response.status, headers, body };
+      if (ok && !body.whole) return { kind: 'too-large', status: response.status, limit: request.maxBodyBytes };
+      return { kind: 'response', status: response.status, headers, body: body.bytes };
     } catch (error) {
       if (controller.signal.aborted) {
         return controller.signal.reason instanceof DeadlineExceeded ? { kind: 'timeout' } : { kind: 'aborted' };

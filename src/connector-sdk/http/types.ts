@@ -55,6 +55,11 @@ export interface HttpClientOptions {
   readonly egress: BoundaryConfig | EgressPolicy;
   /** A response (headers and, except for streams, the whole body) slower than this is a timeout. Default 30 s. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * The largest answer read whole (getJson, getText, getBytes, postJson); a larger one fails the request with
+   * SOURCE_RESPONSE_TOO_LARGE (permanent). Default 64 MiB. `getStream` bodies are not limited: they are read as they arrive.
+   */
+  readonly maxResponseBytes?: number | undefined;
   /** Aborts in-flight requests and any wait (backoff, rate limit, token refresh) of this client. */
   readonly signal?: AbortSignal | undefined;
   readonly retry?: Partial<RetryOptions> | undefined;
