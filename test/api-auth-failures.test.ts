@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countedAs } from '../src/api/auth-failures.js';
 import { VerifiedKeyCache } from '../src/api/key-cache.js';
 import { createApiKey, LastAdminKeyError, revokeApiKey } from '../src/warehouse/api-keys.js';
 import { runCli } from './support/run-cli.js';
@@ -80,6 +81,13 @@ describe('API: failed authentications counted per client address; the last admin
     const burst = await Promise.all(Array.from({ length: 20 }, () => whoami('10.0.6.6', { authorization: `Bearer ${key}` })));
     expect(burst.map((r) => r.statusCode)).toEqual(Array.from({ length: 20 }, () => 200));
     expect(await api.deps.redis.get(`${api.deps.config.queue.prefix}:authfail:10.0.6.6`)).toBe('0');
+  });
+
+  it('an IPv6 client is counted by its /64, an IPv4 one (mapped or not) by itself', () => {
+    expect(countedAs('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(countedAs('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(countedAs('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(countedAs('203.0.113.9')).toBe('203.0.113.9');
   });
 
   it('a missing key and a key without the scope count as failures too', async () => {

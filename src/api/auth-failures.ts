@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import type { Redis } from 'ioredis';
 
 export interface AuthFailureLimits {
@@ -28,6 +29,18 @@ end
 return 0`;
 
 /**
+ * The address failures are counted under: an IPv6 client by its /64 (one host usually holds a whole /64, so counting
+ * single addresses would let it rotate past the limit), an IPv4 one (also when written IPv4-mapped) by itself.
+ */
+export function countedAs(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
+}
+
+/**
  * Failed authentications (401, 403) counted per client address in Redis (so across API instances), in a fixed
  * window that starts with the first attempt. An attempt that needs a key looked up is counted *before* the lookup
  * and given back when the key is valid, so at most `limit` lookups per window can fail, however many requests arrive
@@ -38,7 +51,7 @@ export class AuthFailureCounter {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly limits: AuthFailureLimits) {}
 
   private keyOf(address: string): string {
-    return `${this.prefix}:authfail:${address}`;
+    return `${this.prefix}:authfail:${countedAs(address)}`;
   }
 
   /** Milliseconds until the address may try again, or null while it is under the limit. */
