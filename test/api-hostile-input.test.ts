@@ -73,6 +73,11 @@ describe('API: hostile input is a 400 naming the field, never a 500', () => {
       'POST /v1/webhooks', 'POST /v1/webhooks/{id}/secret', 'PUT /v1/connections/{id}/schedule',
     ]);
     for (const o of withBody) await expectFieldRefused({ method: o.method, url: o.url, payload: { surpriseField: 1 } }, 'body.surpriseField');
+    // A route that takes no body refuses one with fields, naming them; an empty object is fine.
+    const withoutBody = operations(() => '1').filter((o) => o.operation.requestBody === undefined && o.method !== 'GET');
+    expect(withoutBody.length).toBeGreaterThan(5);
+    for (const o of withoutBody) await expectFieldRefused({ method: o.method, url: o.url, payload: { surpriseField: 1 } }, 'body.surpriseField');
+    expect((await api.request({ method: 'POST', url: '/v1/connections/none/check', payload: {}, as: 'operate' })).statusCode).toBe(404);
     // Nested objects too.
     await expectFieldRefused({ method: 'POST', url: '/v1/connections', payload: { id: 'c-1', connector: 'dvc-portal', name: 'n', schedule: { everyMinutes: 5, colour: 'red' } } }, 'body.schedule.colour');
   });

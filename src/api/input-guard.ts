@@ -40,12 +40,24 @@ export function nulProblems(request: FastifyRequest): FieldError[] {
 }
 
 /**
- * Refuses a NUL character anywhere in a request's input, once for every route: PostgreSQL text cannot hold one
- * (it would fail the query with a 500), and no code, name or id of this API needs one.
+ * The fields of a body sent to a route that takes none (check, replay, pause ...): refused like unknown fields of
+ * a route that takes one, so nothing a client sends is silently dropped. An empty body or `{}` is fine.
+ */
+export function unexpectedBodyFields(request: FastifyRequest): FieldError[] {
+  const { body } = request;
+  if (request.routeOptions.schema?.body !== undefined || body === undefined || body === null) return [];
+  if (typeof body !== 'object' || Array.isArray(body)) return [{ field: 'body', message: 'this route takes no body: send none (or {})' }];
+  return Object.keys(body).slice(0, 20).map((key) => ({ field: `body.${key}`, message: 'this route takes no body: leave the field out' }));
+}
+
+/**
+ * Refuses, once for every route, a NUL character anywhere in a request's input (PostgreSQL text cannot hold one,
+ * it would fail the query with a 500, and no code, name or id of this API needs one), and a body given to a route
+ * that takes none.
  */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
-    const errors = nulProblems(request);
+    const errors = [...nulProblems(request), ...unexpectedBodyFields(request)];
     if (errors.length === 0) {
       done();
       return;
