@@ -77,7 +77,7 @@ export const scheduleStateSchema = z
 
 const countsSchema = z
   .object(Object.fromEntries(countKeys.map((k) => [k, z.number().int()])) as Record<(typeof countKeys)[number], z.ZodNumber>)
-  .meta({ id: 'RunCounts', description: 'What the run did so far: records fetched, landed, unchanged and rejected; observations inserted, updated, removed and unchanged; events written' });
+  .meta({ id: 'RunCounts', description: 'What the run did so far: records fetched, landed, unchanged and rejected; observations inserted, updated, removed and unchanged; events written; units_via_succession: contributions whose unit was named by one merged before their date, loaded into its successor' });
 
 export const runErrorSchema = z
   .object({

@@ -8,6 +8,8 @@ import { requireConnection, requireRun } from './lookups.js';
 export const countKeys = [
   'records_fetched', 'records_landed', 'records_unchanged', 'records_rejected',
   'observations_inserted', 'observations_updated', 'observations_removed', 'observations_unchanged', 'events_written',
+  // Issue 16: records whose unit was named by a province or commune merged before the record's date.
+  'units_via_succession',
 ] as const satisfies readonly (keyof RunCounts)[];
 
 export function countsOf(run: SyncRun): RunCounts {

@@ -9,6 +9,8 @@ export interface CurrentObservation {
   readonly connectionId: string | null;
   readonly runId: number | null;
   readonly rawRecordIds: readonly number[];
+  /** A contribution of the connection named a unit merged before its date, resolved to this successor. */
+  readonly unitsViaSuccession: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -41,7 +43,7 @@ export async function observationHistory(db: Db, key: { indicator: string; unitI
   const [current, revisions] = await Promise.all([
     db
       .selectFrom('observation')
-      .select(['value', 'status', 'measure_unit', 'connection_id', 'sync_run_id', 'raw_record_ids', 'created_at', 'updated_at'])
+      .select(['value', 'status', 'measure_unit', 'connection_id', 'sync_run_id', 'raw_record_ids', 'units_via_succession', 'created_at', 'updated_at'])
       .where('indicator_code', '=', key.indicator)
       .where('unit_id', '=', key.unitId)
       .where('period_code', '=', key.period)
@@ -70,6 +72,7 @@ export async function observationHistory(db: Db, key: { indicator: string; unitI
           runId: current.sync_run_id,
           // bigint[] arrives as text (only scalar int8 has a parser): ids stay far below 2^53.
           rawRecordIds: current.raw_record_ids.map(Number),
+          unitsViaSuccession: current.units_via_succession,
           createdAt: current.created_at,
           updatedAt: current.updated_at,
         }

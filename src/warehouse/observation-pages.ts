@@ -75,6 +75,8 @@ export interface ValueItem {
   readonly updatedAt: Date;
   /** Computed only: how the value was formed (fallbacks, partial coverage, exclusions). */
   readonly notes: readonly string[];
+  /** Observed: whether the source named a unit merged before the date (resolved to its successor); null for computed values. */
+  readonly unitsViaSuccession: boolean | null;
 }
 
 export interface ValuePage {
@@ -98,6 +100,7 @@ interface Row {
   sync_run_id: number | null;
   changed_at: Date;
   notes: string[] | null;
+  units_via_succession: boolean | null;
   code: string;
   level: UnitLevel;
   name: string;
@@ -143,10 +146,10 @@ async function select(db: Db, kind: ValueKind, conditions: readonly Condition[],
   const inner =
     kind === 'observed'
       ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
-                   t.updated_at as changed_at, null::jsonb as notes
+                   t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
             from observation t where ${where} order by ${by} limit ${limit}`
       : sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, null as status, null as connection_id, t.sync_run_id,
-                   t.computed_at as changed_at, t.notes
+                   t.computed_at as changed_at, t.notes, null::boolean as units_via_succession
             from (select * from indicator_value t where ${where} order by ${by} limit ${limit}) t
             join indicator i on i.code = t.indicator_code`;
   // A lookup per row (the lateral `limit 1` keeps the planner from hashing the whole unit table for a page).
@@ -235,6 +238,7 @@ function toItem(kind: ValueKind, r: Row): ValueItem {
     runId: r.sync_run_id,
     updatedAt: r.changed_at,
     notes: r.notes ?? [],
+    unitsViaSuccession: r.units_via_succession,
   };
 }
 

@@ -31,6 +31,7 @@ const valueSchema = z
     runId: z.number().int().nullable().describe('The sync run that last changed (observed) or recomputed (computed) the value'),
     updatedAt: z.string().describe('When the value last changed (observed) or was last computed (computed)'),
     notes: z.array(z.string()).describe('Computed values: how the value was formed (fallbacks, partial coverage, exclusions)'),
+    unitsViaSuccession: z.boolean().nullable().describe('Observed values: true when the source named a unit merged before the record\'s date ("Kiên Giang" in September 2025), loaded into its successor; null for computed values'),
   })
   .meta({ id: 'WarehouseValue' });
 
@@ -114,6 +115,7 @@ const historySchema = z
         connectionId: z.string().nullable(),
         runId: z.number().int().nullable(),
         rawRecordIds: z.array(z.number().int()).describe('The landed source records behind the value'),
+        unitsViaSuccession: z.boolean().describe('true when a source record behind the value named a unit merged before its date, resolved to this successor'),
         createdAt: z.string(),
         updatedAt: z.string(),
       })
