@@ -188,6 +188,8 @@ describe('API: warehouse read routes', () => {
           parent: { id: expect.any(Number) as unknown, code: 'VN', name: 'Việt Nam' },
           districtName: null,
           match: { by: 'ascii', via: null },
+          resolution: 'direct',
+          succession: null,
           predecessors: [],
           successors: [{ unit: ref(unit.p91, '91', 'Tỉnh An Giang', '2025-07-01', null), effectiveFrom: '2025-07-01', divided: false }],
         }],
@@ -199,10 +201,12 @@ describe('API: warehouse read routes', () => {
       const after = (await get('/v1/units?q=Ki%C3%AAn%20Giang&asOf=2025-08-01')).json<{ items: { id: number; match: unknown; predecessors: { unit: { code: string } }[] }[] }>();
       expect(after.items).toHaveLength(1);
       expect(after.items[0]).toMatchObject({ id: unit.p91, name: 'Tỉnh An Giang', match: { by: 'successor', via: ref(unit.p91old, '91', 'Tỉnh Kiên Giang', null, '2025-06-30') } });
+      // As the one resolver reads it: through succession, naming Kiên Giang, merged on 2025-07-01.
+      expect(after.items[0]).toMatchObject({ resolution: 'succession', succession: { named: ref(unit.p91old, '91', 'Tỉnh Kiên Giang', null, '2025-06-30'), mergedOn: '2025-07-01' } });
       expect(after.items[0]?.predecessors.map((p) => p.unit.code).sort()).toEqual(['89', '91']);
 
       const before = (await get('/v1/units?q=T%E1%BB%89nh%20An%20Giang&asOf=2024-01-01')).json<{ items: { id: number; match: unknown }[] }>();
-      expect(before.items).toEqual([expect.objectContaining({ id: unit.p89, match: { by: 'exact', via: null } })]);
+      expect(before.items).toEqual([expect.objectContaining({ id: unit.p89, match: { by: 'exact', via: null }, resolution: 'direct', succession: null })]);
 
       const hcm = (await get('/v1/units?q=TP.HCM&asOf=2025-08-01')).json<{ items: { code: string; validFrom: string; match: { by: string } }[] }>();
       expect(hcm.items).toEqual([expect.objectContaining({ code: '79', validFrom: '2025-07-01', match: { by: 'alias', via: null } })]);
@@ -216,6 +220,7 @@ describe('API: warehouse read routes', () => {
       const all = await allPages<{ code: string; validTo: string | null }>('/v1/units?level=province&asOf=2025-08-01', 20);
       expect(all.pages).toEqual([20, 14]);
       expect(new Set(all.items.map((i) => i.code)).size).toBe(34);
+      expect((await get('/v1/units?level=province&limit=1')).json()).toMatchObject({ items: [{ match: null, resolution: null, succession: null }] });
       expect(all.items.every((i) => i.validTo === null)).toBe(true);
       expect((await get('/v1/units?level=province')).json<{ items: unknown[] }>().items).toHaveLength(97);
       const within = (await get('/v1/units?within=An%20Giang&asOf=2025-08-01')).json<{ items: { id: number }[] }>();
@@ -250,8 +255,8 @@ describe('API: warehouse read routes', () => {
         ['computed', 'DVC_DOSSIERS_NEW', '91', '2025-Q3', '75'],
       ]);
       expect(page.items.every((i) => i.unit.id === unit.p91)).toBe(true);
-      expect(page.items[4]).toMatchObject({ status: 'final', connectionId: 'dvc', runId: runs.second, periodType: 'month', notes: [] });
-      expect(page.items[0]).toMatchObject({ status: null, connectionId: null, runId: runs.second, periodType: 'year' });
+      expect(page.items[4]).toMatchObject({ status: 'final', connectionId: 'dvc', runId: runs.second, periodType: 'month', notes: [], unitsViaSuccession: false });
+      expect(page.items[0]).toMatchObject({ status: null, connectionId: null, runId: runs.second, periodType: 'year', unitsViaSuccession: null });
     });
 
     it('rollups checked by hand: a ratio of sums, and the unweighted mean of the digital economy', async () => {
@@ -353,7 +358,7 @@ describe('API: warehouse read routes', () => {
         indicator: 'DVC_DOSSIERS_NEW',
         unit: { id: unit.p91, code: '91', name: 'Tỉnh An Giang' },
         period: '2025-08',
-        current: { value: '75', status: 'final', connectionId: 'dvc', runId: runs.second, rawRecordIds: [runs.second] },
+        current: { value: '75', status: 'final', connectionId: 'dvc', runId: runs.second, rawRecordIds: [runs.second], unitsViaSuccession: false },
       });
       const connection = { id: 'dvc', name: 'Cổng DVC An Giang', connectorId: 'dvc-portal' };
       expect(body.revisions).toEqual([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { today } from '../../dates.js';
+import { addDays, today } from '../../dates.js';
 import { requireUnit } from '../../units/resolve.js';
-import { listUnits, searchUnits, successionsOf, unitRecords, type SuccessionLink, type UnitRecord } from '../../units/search.js';
+import { listUnits, searchUnits, successionsOf, unitRecords, type SuccessionLink, type UnitHit, type UnitRecord } from '../../units/search.js';
 import { relatedProvinceIds } from '../../units/unit-query.js';
 import { problemResponses } from '../problem.js';
 import { cursorParam, dateParam, decodeCursor, encodeCursor, levelParam, limitParam, security, unitRefSchema } from '../schemas.js';
@@ -36,6 +36,17 @@ const unitSchema = z
       })
       .nullable()
       .describe('How `q` found this unit; null when listing'),
+    resolution: z
+      .enum(['direct', 'succession'])
+      .nullable()
+      .describe('As the resolver reads `q` on asOf: direct (the text names this unit), succession (it names a unit merged into this one before asOf; see `succession`); null when listing or when found as a predecessor'),
+    succession: z
+      .object({
+        named: unitRefSchema.describe('The unit `q` named'),
+        mergedOn: z.string().describe('The first day the named unit no longer existed: from then on its name means this one'),
+      })
+      .nullable()
+      .describe('For resolution "succession": the unit named and when it merged'),
     predecessors: z.array(successionSchema).describe('The legacy units that went into this one'),
     successors: z.array(successionSchema).describe('The units this one went into'),
   })
@@ -53,6 +64,16 @@ const querySchema = z.object({
 });
 
 const ref = (u: SuccessionLink['unit']) => ({ id: u.id, code: u.code, level: u.level, name: u.name, validFrom: u.validFrom, validTo: u.validTo });
+
+/** How the one resolver reads the text: a successor match is a succession (the named unit merged before asOf). */
+function resolutionOf(hit: UnitHit): Pick<UnitBody, 'resolution' | 'succession'> {
+  if (hit.matchedBy === 'predecessor') return { resolution: null, succession: null };
+  if (hit.matchedBy !== 'successor' || hit.via === null) return { resolution: 'direct', succession: null };
+  const named = hit.via;
+  // A successor match is only made for a version that ended before asOf, so validTo is set.
+  const mergedOn = named.validTo === null ? (hit.unit.validFrom ?? '') : addDays(named.validTo, 1);
+  return { resolution: 'succession', succession: { named: ref(named), mergedOn } };
+}
 
 type Position = { kind: 'search'; offset: number } | { kind: 'list'; code: string; id: number };
 
@@ -84,6 +105,7 @@ export const unitRoutes: ApiRoutes = async (app, { deps }) => {
 
     let records: UnitRecord[];
     let matches = new Map<number, UnitBody['match']>();
+    let resolutions = new Map<number, Pick<UnitBody, 'resolution' | 'succession'>>();
     let next: string | null = null;
     if (q !== undefined) {
       const hits = await searchUnits(db, { text: q, asOf: asOf ?? null, level: level ?? null, withinProvinceId: province?.id ?? null });
@@ -93,6 +115,7 @@ export const unitRoutes: ApiRoutes = async (app, { deps }) => {
       const byId = await unitRecords(db, page.map((h) => h.unit.id));
       records = page.flatMap((h) => byId.get(h.unit.id) ?? []);
       matches = new Map(page.map((h) => [h.unit.id, { by: h.matchedBy, via: h.via === null ? null : ref(h.via) }]));
+      resolutions = new Map(page.map((h) => [h.unit.id, resolutionOf(h)]));
     } else {
       const after = position?.kind === 'list' ? { code: position.code, id: position.id } : null;
       const provinces = province === null ? null : asOf !== undefined ? [province.id] : [...(await relatedProvinceIds(db, province.id))];
@@ -106,6 +129,7 @@ export const unitRoutes: ApiRoutes = async (app, { deps }) => {
       items: records.map((r): UnitBody => ({
         ...r,
         match: matches.get(r.id) ?? null,
+        ...(resolutions.get(r.id) ?? { resolution: null, succession: null }),
         predecessors: (links.get(r.id)?.predecessors ?? []).map((l) => ({ ...l, unit: ref(l.unit) })),
         successors: (links.get(r.id)?.successors ?? []).map((l) => ({ ...l, unit: ref(l.unit) })),
       })),
