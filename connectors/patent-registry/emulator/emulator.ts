@@ -5,6 +5,7 @@ import { nextTransportFault, takeReset } from '../../../src/connector-sdk/emulat
 import type { ApplicationStatus, EmulatedApplication } from './application.js';
 import type { PatentRegistryFaults } from './faults.js';
 import { generateApplications } from './generate.js';
+import { lateLegacyApplications } from './late-legacy.js';
 import { malformedApplications } from './malformed.js';
 import { parseQuery, runQuery } from './query.js';
 import { TokenBucket } from './token-bucket.js';
@@ -21,6 +22,8 @@ export interface PatentRegistryEmulatorOptions {
   readonly rateLimit?: { readonly requestsPerSecond: number; readonly burst?: number } | null;
   /** Add malformed records among the good ones (see ./malformed.ts). */
   readonly malformed?: boolean;
+  /** Add filings after the reform whose address still names a merged-away province (see ./late-legacy.ts). */
+  readonly lateLegacyAddresses?: boolean;
   /** Serve elements with this namespace prefix (`ip:SearchResult`) instead of a default namespace. */
   readonly prefix?: string;
   readonly faults?: PatentRegistryFaults;
@@ -78,6 +81,7 @@ export class PatentRegistryEmulator {
     this.applications = generateApplications({ seed: options.seed ?? 57, count: options.count ?? 300, today });
     this.clock = Date.parse(`${today}T00:00:00Z`);
     if (options.malformed === true) this.applications.push(...malformedApplications(this.applications.length + 1, this.clock - 3_600_000));
+    if (options.lateLegacyAddresses === true) this.applications.push(...lateLegacyApplications(this.applications.length + 1));
     const rate = options.rateLimit === undefined ? { requestsPerSecond: 5 } : options.rateLimit;
     this.limiter = rate === null ? undefined : new TokenBucket(rate.requestsPerSecond, rate.burst ?? Math.max(1, Math.round(rate.requestsPerSecond)));
     this.prefix = options.prefix;
