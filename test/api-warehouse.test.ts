@@ -150,6 +150,7 @@ describe('API: warehouse read routes', () => {
         code: 'DVC_ONLINE_RATE',
         name: { vi: 'Tỷ lệ sử dụng dịch vụ công trực tuyến', en: 'Share of dossiers submitted online' },
         measureUnit: '%',
+        decimals: 2,
         direction: 'higher_is_better',
         aggregation: { units: 'ratio', periods: 'ratio', weight: null },
         derivation: { kind: 'ratio', numerator: ['DVC_DOSSIERS_ONLINE'], denominator: ['DVC_DOSSIERS_NEW'], factor: '100' },
@@ -160,7 +161,8 @@ describe('API: warehouse read routes', () => {
     });
 
     it('one indicator; 404 for an unknown code; 400 names the bad field', async () => {
-      expect((await get('/v1/indicators/PII_RANK')).json()).toMatchObject({ code: 'PII_RANK', direction: 'lower_is_better', measureUnit: 'rank', aggregation: { units: 'none', periods: 'none' }, derivation: null });
+      expect((await get('/v1/indicators/RD_PERSONNEL_PER_10K')).json()).toMatchObject({ measureUnit: 'per 10,000', decimals: 1 });
+      expect((await get('/v1/indicators/PII_RANK')).json()).toMatchObject({ code: 'PII_RANK', decimals: 0, direction: 'lower_is_better', measureUnit: 'rank', aggregation: { units: 'none', periods: 'none' }, derivation: null });
       expect((await get('/v1/indicators/PATENT_APPLICATIONS_GROWTH')).json()).toMatchObject({ derivation: { kind: 'growth', of: 'PATENT_APPLICATIONS', factor: '100' } });
       expect((await get('/v1/indicators/DIGITAL_ECONOMY_SHARE')).json()).toMatchObject({ aggregation: { units: 'weighted_mean', periods: 'none', weight: 'GRDP' } });
       const unknown = await get('/v1/indicators/NO_SUCH_INDICATOR');

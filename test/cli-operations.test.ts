@@ -254,6 +254,7 @@ describe('lgsp operator CLI: connections, schedules, syncs, runs, rejections, re
     expect(show.stdout).toMatch(new RegExp(`run ${firstRun} of connection dvc: incremental, succeeded`));
     expect(show.stdout).toMatch(/records fetched\s+18\n/);
     expect(show.stdout).toMatch(/observations inserted\s+18\n/);
+    expect(show.stdout).toMatch(/units via succession\s+0\n/);
     expect(show.stdout).toMatch(/cursor before: \{"rows":null\}/);
     expect(show.stdout).toMatch(/cursor after: {2}\{"rows":\{"since":"2025-/);
     const json = JSON.parse((await lgsp('runs', 'show', String(firstRun), '--json')).stdout) as { durationMs: number; streams: { stream: string; done: boolean }[] };

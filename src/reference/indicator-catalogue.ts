@@ -23,6 +23,8 @@ const indicatorSchema = z
     name_vi: z.string().min(1),
     name_en: z.string().min(1),
     measure_unit: z.string().min(1),
+    // Optional so older catalogues still load: they round to 2 places, the column's default.
+    decimals: z.number().int().min(0).max(6).optional(),
     direction: z.enum(['higher_is_better', 'lower_is_better']).default('higher_is_better'),
     aggregation: z.object({ units: rule, periods: rule }).strict(),
     weight: code.optional(),
@@ -74,6 +76,9 @@ export async function readIndicatorCatalogue(file = defaultCataloguePath): Promi
   return parsed.data.indicators;
 }
 
+/** Places a catalogue without `decimals` rounds to (the column's default). */
+export const defaultDecimals = 2;
+
 export function toIndicatorRow(d: IndicatorDefinition): Insertable<IndicatorTable> {
   const der = d.derivation;
   return {
@@ -90,12 +95,13 @@ export function toIndicatorRow(d: IndicatorDefinition): Insertable<IndicatorTabl
     denominator: der?.kind === 'ratio' ? der.denominator : null,
     factor: der ? String(der.factor) : null,
     description: d.description ?? null,
+    decimals: d.decimals ?? defaultDecimals,
   };
 }
 
 const indicatorColumns = [
   'name_vi', 'name_en', 'measure_unit', 'direction', 'unit_aggregation', 'period_aggregation',
-  'weight_indicator', 'derivation', 'numerator', 'denominator', 'factor', 'description',
+  'weight_indicator', 'derivation', 'numerator', 'denominator', 'factor', 'description', 'decimals',
 ] as const satisfies readonly (keyof IndicatorTable)[];
 
 /** Inserts or updates the catalogue; unchanged indicators are not touched. */

@@ -31,6 +31,8 @@ export interface IndicatorTable {
   denominator: string[] | null;
   factor: Numeric | null;
   description: string | null;
+  /** Places values are rounded to in text; JSON keeps them exact (migration 0016). */
+  decimals: Generated<number>;
 }
 
 export interface AdminUnitTable {

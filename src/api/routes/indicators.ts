@@ -24,6 +24,7 @@ const indicatorSchema = z
     code: z.string().describe('Stable identifier, used by the API, the CLI and the events'),
     name: z.object({ vi: z.string(), en: z.string() }),
     measureUnit: z.string(),
+    decimals: z.number().int().describe('Places text (CLI tables, progress reasons) rounds values to: 0 for counts, 2 for percentages; JSON values stay exact'),
     direction: z.enum(['higher_is_better', 'lower_is_better']),
     aggregation: z.object({
       units: z.enum(aggregationRules).describe('How values of several units combine (communes → province, legacy → successor)'),
@@ -48,6 +49,7 @@ function toBody(i: Indicator): IndicatorBody {
     code: i.code,
     name: { vi: i.name_vi, en: i.name_en },
     measureUnit: i.measure_unit,
+    decimals: i.decimals,
     direction: i.direction,
     aggregation: { units: i.unit_aggregation, periods: i.period_aggregation, weight: i.weight_indicator },
     derivation,

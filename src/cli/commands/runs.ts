@@ -54,7 +54,7 @@ export async function runRunsShow(ctx: CliContext, runId: number, flags: FollowF
   if (Object.keys(run.params).length > 0) ctx.print(`params: ${JSON.stringify(run.params)}`);
   if (run.job_id !== null) ctx.print(`job: ${run.job_id}`);
   const counts = countsOf(run);
-  ctx.print(renderTable(['counter', 'value'], countKeys.map((k) => [k.replace('_', ' '), String(counts[k])])));
+  ctx.print(renderTable(['counter', 'value'], countKeys.map((k) => [k.replaceAll('_', ' '), String(counts[k])])));
   ctx.print(`cursor before: ${shortJson(run.cursor_before, 200)}`);
   ctx.print(`cursor after:  ${shortJson(run.cursor_after, 200)}`);
   if (streams.length > 0) {
