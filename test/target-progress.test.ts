@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { displayDecimal, jsonDecimal } from '../src/numbers/decimal-text.js';
 import { assessProgress, baselineOf, latestOf, type Direction, type ProgressTarget, type SeriesPoint } from '../src/targets/progress.js';
 
 const target = (comparison: string, value: string, valueMax: string | null = null, year = 2030): ProgressTarget => ({ comparison, value, valueMax, year });
 const at = (period: string, value: string): SeriesPoint => ({ period, value });
-const progress = (t: ProgressTarget, latest: SeriesPoint | null, baseline: SeriesPoint | null, direction: Direction = 'higher_is_better') =>
-  assessProgress({ target: t, direction, latest, baseline });
+/** Reasons rounded to 0 places here (a count's); the rounding of each kind has its own tests below. */
+const progress = (t: ProgressTarget, latest: SeriesPoint | null, baseline: SeriesPoint | null, direction: Direction = 'higher_is_better', decimals = 0) =>
+  assessProgress({ target: t, direction, latest, baseline, decimals });
 
 /**
  * The line runs from the end of the baseline year to the end of the target year: from 2024 to 2030 is 72 months,
@@ -43,8 +45,8 @@ describe('progress toward a target', () => {
     expect(progress(target('top', '30'), at('2026', '44'), at('2024', '48'), 'lower_is_better')).toMatchObject({ status: 'at risk', expected: '42', gap: '-14' });
     expect(progress(target('top', '30'), at('2026', '30'), at('2024', '48'), 'lower_is_better').status).toBe('met');
     // "<=" on a lower-is-better indicator: the same way down, 1/6 of the way in 2025: 10 - 4 / 6 = 9.333333.
-    expect(progress(target('lte', '6'), at('2025', '9.3'), at('2024', '10'), 'lower_is_better')).toMatchObject({ status: 'on track', expected: '9.333333' });
-    expect(progress(target('lte', '6'), at('2025', '9.4'), at('2024', '10'), 'lower_is_better')).toMatchObject({ status: 'at risk', expected: '9.333333' });
+    expect(progress(target('lte', '6'), at('2025', '9.3'), at('2024', '10'), 'lower_is_better')).toMatchObject({ status: 'on track', expected: '9.333333333333' });
+    expect(progress(target('lte', '6'), at('2025', '9.4'), at('2024', '10'), 'lower_is_better')).toMatchObject({ status: 'at risk', expected: '9.333333333333' });
   });
 
   it('a range target: met inside it; otherwise the line to the bound the indicator\'s direction reaches first', () => {
@@ -91,5 +93,56 @@ describe('the values compared', () => {
     expect(baselineOf([at('2025', '5'), at('2026', '7')], 2024, at('2026', '7'))).toEqual(at('2025', '5'));
     expect(baselineOf([at('2024', '5')], 2024, at('2024', '5'))).toBeNull();
     expect(baselineOf(years, 2024, null)).toBeNull();
+  });
+});
+
+describe('numbers as people read them, exact in JSON', () => {
+  // A ratio as the warehouse stores it: 2 / 3 × 100 to decimal.js' 40 significant digits.
+  const twoThirds = '66.66666666666666666666666666666666666667';
+
+  it('a percentage (2 places): the reason rounds, expected and gap stay exact at 12 decimals', () => {
+    // By hand: the line from 50 (2024) to 80 (2030) stands at 50 + 30 × 12/72 = 55 in 2025; 66.67 is ahead of it.
+    const p = progress(target('gt', '80'), at('2025', twoThirds), at('2024', '50'), 'higher_is_better', 2);
+    expect(p).toMatchObject({ status: 'on track', expected: '55', gap: '13.333333333333' });
+    expect(p.reason).toBe('not met yet; 66.67 in 2025 is at or ahead of the line from 50.00 in 2024 to 80.00 in 2030, which stands at 55.00 there');
+  });
+
+  it('a count (0 places) and per 10,000 (1 place), half up', () => {
+    // 2025-Q2 is 6/72 of the way from 2024 (1000) to 2030 (1500): 1000 + 500 / 12 = 1041.666…
+    const count = progress(target('gte', '1500'), at('2025-Q2', '1041.5'), at('2024', '1000'), 'higher_is_better', 0);
+    expect(count).toMatchObject({ status: 'at risk', expected: '1041.666666666667', gap: '458.5' });
+    expect(count.reason).toBe('not met yet; 1042 in 2025-Q2 is behind the line from 1000 in 2024 to 1500 in 2030, which stands at 1042 there');
+    // 12.25 → 12.3 (half up); 1/3 of the way from 10 to 20 in 2026: 13.333… → 13.3.
+    const per10k = progress(target('gte', '20'), at('2026', '12.25'), at('2024', '10'), 'higher_is_better', 1);
+    expect(per10k).toMatchObject({ status: 'at risk', expected: '13.333333333333', gap: '7.75' });
+    expect(per10k.reason).toBe('not met yet; 12.3 in 2026 is behind the line from 10.0 in 2024 to 20.0 in 2030, which stands at 13.3 there');
+  });
+
+  it('an index (3 places), and the line computed from its parts, never a rounded share', () => {
+    // HDI: from 0.7 (2024) to 0.75 (2030), 1/6 of the way in 2025: 0.7 + 0.05 / 6 = 0.708333…
+    const p = progress(target('gte', '0.75'), at('2025', '0.7085'), at('2024', '0.7'), 'higher_is_better', 3);
+    expect(p).toMatchObject({ status: 'on track', expected: '0.708333333333', gap: '0.0415' });
+    expect(p.reason).toContain('0.709 in 2025 is at or ahead of the line from 0.700 in 2024 to 0.750 in 2030, which stands at 0.708 there');
+  });
+});
+
+describe('decimal text', () => {
+  it('JSON: at most 12 decimals, no exponent, no trailing zeros, never -0', () => {
+    expect(jsonDecimal('66.66666666666666666666666666666666666667')).toBe('66.666666666667');
+    expect(jsonDecimal('0.00000000000000001')).toBe('0');
+    expect(jsonDecimal('-0.0000000000004')).toBe('0');
+    expect(jsonDecimal('1e-7')).toBe('0.0000001');
+    expect(jsonDecimal('123456789012345678901234567890')).toBe('123456789012345678901234567890');
+    expect(jsonDecimal('5.990')).toBe('5.99');
+  });
+
+  it('display: rounded half up to the places given, zeros kept', () => {
+    expect(displayDecimal('66.66666666666666666666666666666666666667', 2)).toBe('66.67');
+    expect(displayDecimal('6.115', 2)).toBe('6.12');
+    expect(displayDecimal('-2.5', 0)).toBe('-3');
+    expect(displayDecimal('-0.004', 2)).toBe('0.00');
+    expect(displayDecimal('1234', 0)).toBe('1234');
+    expect(displayDecimal('3.25', 1)).toBe('3.3');
+    expect(displayDecimal('50', 2)).toBe('50.00');
   });
 });

@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { dec } from '../aggregation/index.js';
+import { displayDecimal, jsonDecimal } from '../numbers/decimal-text.js';
 import { endsOn, parsePeriod, type Period } from '../periods/period.js';
 import { assessTarget, type TargetRule } from './assessment.js';
 
@@ -33,6 +34,8 @@ export interface ProgressInput {
   readonly latest: SeriesPoint | null;
   /** A yearly value before the latest one; null when there is none. */
   readonly baseline: SeriesPoint | null;
+  /** Places the reason's numbers are rounded to: the indicator's `decimals` (catalogue). */
+  readonly decimals: number;
 }
 
 export interface Progress {
@@ -50,12 +53,6 @@ export interface Progress {
   readonly reason: string;
 }
 
-const places = 6;
-
-/** Exact decimal text, rounded to six places for numbers the line produces (thirds and the like). */
-function text(d: Decimal): string {
-  return d.toDecimalPlaces(places).toFixed();
-}
 
 /** The end of a period in months since year 0: 2024 ends at 2024 × 12 + 12, 2025-Q2 at 2025 × 12 + 6. */
 export function periodEnd(p: Period): number {
@@ -94,12 +91,24 @@ function gapOf(target: TargetRule, latest: Decimal): Decimal {
   return dec(target.value).minus(latest);
 }
 
+/**
+ * Where the line from (baseEnd, base) to (targetEnd, threshold) stands at latestEnd, as one fraction of its parts:
+ * (base × (targetEnd − baseEnd) + (threshold − base) × (latestEnd − baseEnd)) / (targetEnd − baseEnd). One division,
+ * so a third is cut once, at decimal.js' 40th digit, not carried through a rounded share.
+ */
+function lineAt(base: Decimal, threshold: Decimal, baseEnd: number, latestEnd: number, targetEnd: number): Decimal {
+  if (latestEnd >= targetEnd || baseEnd >= targetEnd) return threshold;
+  const span = targetEnd - baseEnd;
+  return base.times(span).plus(threshold.minus(base).times(latestEnd - baseEnd)).dividedBy(span);
+}
+
 export function assessProgress(input: ProgressInput): Progress {
-  const { target, direction, latest, baseline } = input;
+  const { target, direction, latest, baseline, decimals } = input;
+  const shown = (v: string | Decimal) => displayDecimal(v, decimals);
   const aim = aimOf(target, direction);
   if (latest === null) return { status: 'no data', expected: null, gap: null, aim, reason: 'no value for this unit and indicator' };
   const value = dec(latest.value);
-  const gap = text(gapOf(target, value));
+  const gap = jsonDecimal(gapOf(target, value));
   if (assessTarget(target, value) === 'met') return { status: 'met', expected: null, gap, aim, reason: `the value of ${latest.period} meets the target` };
 
   const threshold = thresholdOf(target, aim);
@@ -109,17 +118,16 @@ export function assessProgress(input: ProgressInput): Progress {
   if (baseline === null || baseEnd === null || baseEnd >= latestEnd) {
     return { status: 'at risk', expected: null, gap, aim, reason: `not met, and no yearly value before ${latest.period} to measure progress from` };
   }
-  const base = dec(baseline.value);
-  const share = latestEnd >= targetEnd || baseEnd >= targetEnd ? dec(1) : dec(latestEnd - baseEnd).dividedBy(targetEnd - baseEnd);
-  const expected = base.plus(threshold.minus(base).times(share));
+  const expected = lineAt(dec(baseline.value), threshold, baseEnd, latestEnd, targetEnd);
+  // Compared exactly; only what is shown is rounded.
   const ahead = aim === 'up' ? value.greaterThanOrEqualTo(expected) : value.lessThanOrEqualTo(expected);
-  const line = `the line from ${baseline.value} in ${baseline.period} to ${threshold.toFixed()} in ${target.year}, which stands at ${text(expected)} there`;
+  const line = `the line from ${shown(baseline.value)} in ${baseline.period} to ${shown(threshold)} in ${target.year}, which stands at ${shown(expected)} there`;
   return {
     status: ahead ? 'on track' : 'at risk',
-    expected: text(expected),
+    expected: jsonDecimal(expected),
     gap,
     aim,
-    reason: `not met yet; ${latest.value} in ${latest.period} is ${ahead ? 'at or ahead of' : 'behind'} ${line}`,
+    reason: `not met yet; ${shown(latest.value)} in ${latest.period} is ${ahead ? 'at or ahead of' : 'behind'} ${line}`,
   };
 }
 

@@ -1,4 +1,6 @@
+import { jsonDecimal } from '../numbers/decimal-text.js';
 import type { Db } from '../warehouse/database.js';
+import { defaultDecimals } from '../reference/indicator-catalogue.js';
 import { assessProgress, baselineOf, latestOf, type Direction, type Progress, type SeriesPoint } from './progress.js';
 import { findTargets, type TargetRecord } from './target-queries.js';
 
@@ -9,6 +11,8 @@ export interface TargetProgress {
   readonly target: TargetRecord;
   readonly direction: Direction;
   readonly measureUnit: string;
+  /** The indicator's places for text. */
+  readonly decimals: number;
   readonly latest: SeriesPoint | null;
   readonly baseline: SeriesPoint | null;
   readonly progress: Progress;
@@ -34,11 +38,12 @@ export async function unitProgress(db: Db, unitId: number, options: { asOf: stri
   if (targets.length === 0) return [];
   const codes = [...new Set(targets.map((t) => t.indicator))];
   const [indicators, values] = await Promise.all([
-    db.selectFrom('indicator').select(['code', 'direction', 'measure_unit']).where('code', 'in', codes).execute(),
+    db.selectFrom('indicator').select(['code', 'direction', 'measure_unit', 'decimals']).where('code', 'in', codes).execute(),
     db.selectFrom('indicator_value').select(['indicator_code', 'period_code', 'value']).where('unit_id', '=', unitId).where('indicator_code', 'in', codes).execute(),
   ]);
   const series = new Map<string, SeriesPoint[]>();
-  for (const v of values) series.set(v.indicator_code, [...(series.get(v.indicator_code) ?? []), { period: v.period_code, value: v.value }]);
+  // A stored ratio carries decimal.js' 40 digits (66.666…67): cut to the JSON scale once, here.
+  for (const v of values) series.set(v.indicator_code, [...(series.get(v.indicator_code) ?? []), { period: v.period_code, value: jsonDecimal(v.value) }]);
   const indicatorOf = new Map(indicators.map((i) => [i.code, i]));
   return targets.map((target) => {
     const points = series.get(target.indicator) ?? [];
@@ -46,13 +51,15 @@ export async function unitProgress(db: Db, unitId: number, options: { asOf: stri
     const baseline = baselineOf(points, baseYearOf(target), latest);
     const indicator = indicatorOf.get(target.indicator);
     const direction: Direction = indicator?.direction ?? 'higher_is_better';
+    const decimals = indicator?.decimals ?? defaultDecimals;
     return {
       target,
       direction,
       measureUnit: indicator?.measure_unit ?? '',
+      decimals,
       latest,
       baseline,
-      progress: assessProgress({ target, direction, latest, baseline }),
+      progress: assessProgress({ target, direction, latest, baseline, decimals }),
     };
   });
 }
