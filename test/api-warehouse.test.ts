@@ -451,9 +451,9 @@ describe('API: warehouse read routes', () => {
       for (const doc of [plan, programme]) {
         expect(pick(body.items, 'DVC_ONLINE_RATE', doc)).toEqual({ latest: { period: '2025', value: '60' }, baseline: { period: '2024', value: '50' }, expected: '55', gap: '20', status: 'on track' });
       }
-      // >= 20 (plan) and >= 30 (programme) from the 6.11 baseline: 6.11 + 13.89 / 6 = 8.425 and 6.11 + 23.89 / 6 = 10.091667; the share is 7.
+      // >= 20 (plan) and >= 30 (programme) from the 6.11 baseline: 6.11 + 13.89 / 6 = 8.425 and 6.11 + 23.89 / 6 = 10.0916666…; the share is 7.
       expect(pick(body.items, 'DIGITAL_ECONOMY_SHARE', plan)).toEqual({ latest: { period: '2025', value: '7' }, baseline: { period: '2024', value: '6.11' }, expected: '8.425', gap: '13', status: 'at risk' });
-      expect(pick(body.items, 'DIGITAL_ECONOMY_SHARE', programme)).toMatchObject({ expected: '10.091667', gap: '23', status: 'at risk' });
+      expect(pick(body.items, 'DIGITAL_ECONOMY_SHARE', programme)).toMatchObject({ expected: '10.091666666667', gap: '23', status: 'at risk' });
       // Rank 25: in the plan's top 30, not in the programme's top 20 (and no earlier year to measure from).
       expect(pick(body.items, 'PII_RANK', plan)).toEqual({ latest: { period: '2025', value: '25' }, baseline: null, expected: null, gap: '5', status: 'met' });
       expect(pick(body.items, 'PII_RANK', programme)).toEqual({ latest: { period: '2025', value: '25' }, baseline: null, expected: null, gap: '-5', status: 'at risk' });
@@ -465,6 +465,35 @@ describe('API: warehouse read routes', () => {
       ]);
       expect((await get(`/v1/progress?unit=91&document=${programme}&year=2030`)).json<{ items: unknown[] }>().items).toHaveLength(11);
       expect((await get('/v1/progress?unit=40')).json()).toMatchObject({ unit: { id: unit.p40 }, items: [] });
+    });
+
+    it('a repeating ratio: JSON exact to 12 decimals at most, the reason rounded to the indicator\'s 1 place', async () => {
+      // RD_PERSONNEL_PER_10K = 10000 × RD_PERSONNEL / POPULATION. 2024, legacy 89 + 91: 10000 × (1000 + 500) / (1900000 + 1800000)
+      // = 4.054054…; 2025, the merged An Giang: 10000 × 2000 / 3600000 = 5.555… (stored to 40 digits).
+      // Plan (>= 12): the line stands at 4.054054… + (12 − 4.054054…) / 6 = 5.378378…; programme (>= 8): 4.054054… + 3.945945… / 6 = 4.711711….
+      const { db } = api.t;
+      const run = (await db.insertInto('sync_run').values({ connection_id: 'dvc', mode: 'incremental', status: 'succeeded', started_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
+      await observe(run, [
+        ['RD_PERSONNEL', unit.p89, '2024', '1000'], ['POPULATION', unit.p89, '2024', '1900000'],
+        ['RD_PERSONNEL', unit.p91old, '2024', '500'], ['POPULATION', unit.p91old, '2024', '1800000'],
+        ['RD_PERSONNEL', unit.p91, '2025', '2000'], ['POPULATION', unit.p91, '2025', '3600000'],
+      ]);
+      await refreshIndicatorValues(db, { runId: run, logger: createLogger('silent') });
+      const stored = await sql<{ value: string }>`select v.value::text as value from indicator_value v where v.indicator_code = 'RD_PERSONNEL_PER_10K' and v.unit_id = ${unit.p91} and v.period_code = '2025'`.execute(db);
+      expect(stored.rows[0]?.value.length).toBeGreaterThan(30); // what the API used to print
+
+      const res = await get('/v1/progress?unit=91&asOf=2026-03-01&year=2030');
+      const items = res.json<{ items: (ProgressItem & { reason: string })[] }>().items;
+      const latest = { period: '2025', value: '5.555555555556' };
+      const baseline = { period: '2024', value: '4.054054054054' };
+      expect(pick(items, 'RD_PERSONNEL_PER_10K', plan)).toEqual({ latest, baseline, expected: '5.378378378378', gap: '6.444444444444', status: 'on track' });
+      expect(pick(items, 'RD_PERSONNEL_PER_10K', programme)).toEqual({ latest, baseline, expected: '4.711711711712', gap: '2.444444444444', status: 'on track' });
+      const reason = items.find((i) => i.target.indicator === 'RD_PERSONNEL_PER_10K' && i.target.document.id === plan)?.reason;
+      expect(reason).toBe('not met yet; 5.6 in 2025 is at or ahead of the line from 4.1 in 2024 to 12.0 in 2030, which stands at 5.4 there');
+      // Every number in the answer: decimal text, never an exponent, at most 12 decimals.
+      const numbers = items.flatMap((i) => [i.expected, i.gap, ...[i.latest, i.baseline].map((p) => (p as { value: string } | null)?.value ?? null)]).filter((v) => v !== null);
+      expect(numbers.length).toBeGreaterThan(20);
+      for (const n of numbers) expect(n).toMatch(/^-?\d+(\.\d{1,12})?$/);
     });
 
     it('400 names the bad field; 404 for an unknown unit or document', async () => {
