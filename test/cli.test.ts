@@ -105,4 +105,28 @@ describe('lgsp query', () => {
     expect(result.inputs.map((i) => [i.unitCode, i.value])).toEqual([['89', '5.99'], ['91', '6.23']]);
   });
 
+  it('query text rounds to the indicator\'s decimals (2 for %, 0 for counts, 1 per 10,000); --json keeps the exact value', async () => {
+    await ensurePeriods(t.db, [parsePeriod('2025'), parsePeriod('2025-08')]);
+    const current = await t.db.selectFrom('admin_unit').select('id').where('level', '=', 'province').where('code', '=', '91').where('valid_from', '=', '2025-07-01').executeTakeFirstOrThrow();
+    const rows: [string, string, string, string][] = [
+      ['DVC_DOSSIERS_NEW', '2025-08', '70', 'dossiers'], ['DVC_DOSSIERS_ONLINE', '2025-08', '45', 'dossiers'],
+      ['RD_PERSONNEL', '2025', '2000', 'persons'], ['POPULATION', '2025', '3600000', 'persons'],
+    ];
+    await t.db.insertInto('observation')
+      .values(rows.map(([indicator, period, value, measure]) => ({ indicator_code: indicator, unit_id: current.id, period_code: period, value, status: 'final' as const, measure_unit: measure })))
+      .execute();
+    const query = (indicator: string, period: string, ...extra: string[]) => runCli(['query', indicator, '--unit', '91', '--period', period, '--as-of', '2025-08-01', ...extra], { DATABASE_URL: t.url });
+
+    // 45 / 70 × 100 = 64.285714285714…; 10000 × 2000 / 3600000 = 5.555…
+    const rate = await query('DVC_ONLINE_RATE', '2025-08');
+    expect(rate.stdout).toContain('DVC_ONLINE_RATE for 91 Tỉnh An Giang in 2025-08: 64.29 % (exact 64.285714285714)');
+    expect(rate.stdout).toMatch(/DVC_DOSSIERS_ONLINE\s+91 Tỉnh An Giang\s+2025-08\s+45\n/);
+    const per10k = await query('RD_PERSONNEL_PER_10K', '2025');
+    expect(per10k.stdout).toContain('RD_PERSONNEL_PER_10K for 91 Tỉnh An Giang in 2025: 5.6 per 10,000 (exact 5.555555555556)');
+    expect(per10k.stdout).toMatch(/POPULATION\s+91 Tỉnh An Giang\s+2025\s+3600000\n/);
+    expect((await query('DVC_DOSSIERS_NEW', '2025-08')).stdout).toContain('in 2025-08: 70 dossiers (exact 70)');
+    const json = JSON.parse((await query('DVC_ONLINE_RATE', '2025-08', '--json')).stdout) as { value: string };
+    expect(json.value).toBe('64.285714285714');
+  });
+
 });

@@ -1,5 +1,7 @@
-import { dec, formatValue } from '../aggregation/index.js';
+import { dec } from '../aggregation/index.js';
+import { displayDecimal } from '../numbers/decimal-text.js';
 import { describeTarget, listTargets } from '../reference/catalogue-queries.js';
+import { loadIndicatorDecimals } from '../reference/indicator-decimals.js';
 import { assessTarget } from '../targets/assessment.js';
 import type { Db } from '../warehouse/database.js';
 import { latestProvinceValues } from './latest-values.js';
@@ -13,11 +15,11 @@ export const resolution57Indicators = [
 
 /** One line per indicator and target: latest value and period, the target with its document, and whether it is met. */
 export async function resolution57Rows(db: Db, provinceCode: string): Promise<string[][]> {
-  const [latest, targets] = await Promise.all([latestProvinceValues(db, provinceCode, resolution57Indicators), listTargets(db)]);
+  const [latest, targets, decimalsOf] = await Promise.all([latestProvinceValues(db, provinceCode, resolution57Indicators), listTargets(db), loadIndicatorDecimals(db)]);
   const rows: string[][] = [];
   for (const indicator of resolution57Indicators) {
     const v = latest.get(indicator);
-    const value = v ? `${formatValue(dec(v.value))} (${v.period})` : '—';
+    const value = v ? `${displayDecimal(v.value, decimalsOf(indicator))} (${v.period})` : '—';
     const own = targets.filter((t) => t.unitCode === provinceCode && t.indicatorCode === indicator && t.year === 2030);
     if (own.length === 0) {
       rows.push([indicator, value, '—', '', '']);

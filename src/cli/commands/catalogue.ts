@@ -20,7 +20,7 @@ export async function printCatalogue(ctx: CliContext, json: boolean): Promise<nu
     return ExitCode.ok;
   }
   ctx.print(`Indicator catalogue (${indicators.length})\n`);
-  ctx.print(renderTable(['code', 'name', 'unit', 'aggregation'], indicators.map((i) => [i.code, i.name_vi, i.measure_unit, aggregationText(i)])));
+  ctx.print(renderTable(['code', 'name', 'unit', 'decimals', 'aggregation'], indicators.map((i) => [i.code, i.name_vi, i.measure_unit, String(i.decimals), aggregationText(i)])));
   ctx.print(`\nTargets (${targets.length})\n`);
   ctx.print(
     renderTable(

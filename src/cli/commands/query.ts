@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
-import { aggregate, formatValue, type AggregateResult } from '../../aggregation/index.js';
+import { aggregate, type AggregateResult } from '../../aggregation/index.js';
 import { today } from '../../dates.js';
 import { NotFoundError } from '../../errors.js';
+import { displayDecimal, jsonDecimal } from '../../numbers/decimal-text.js';
 import { parsePeriod } from '../../periods/period.js';
+import { loadIndicatorDecimals, type DecimalsOf } from '../../reference/indicator-decimals.js';
 import { requireUnit, unitLabel } from '../../units/resolve.js';
 import { ExitCode, withContext, type CliContext } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -17,13 +19,14 @@ interface QueryFlags {
   json?: boolean;
 }
 
-function printResult(ctx: CliContext, r: AggregateResult, measureUnit: string): void {
-  const value = r.value === null ? `no value: ${r.reason ?? ''}` : `${formatValue(r.value)} ${measureUnit} (exact ${r.value.toString()})`;
+function printResult(ctx: CliContext, r: AggregateResult, measureUnit: string, decimalsOf: DecimalsOf): void {
+  // Rounded as the catalogue says; "exact" is the JSON value (at most 12 decimals).
+  const value = r.value === null ? `no value: ${r.reason ?? ''}` : `${displayDecimal(r.value, decimalsOf(r.indicator))} ${measureUnit} (exact ${jsonDecimal(r.value)})`;
   ctx.print(`${r.indicator} for ${r.unit.code} ${r.unit.name} in ${r.period}: ${value}`);
   for (const note of r.notes) ctx.print(`  note: ${note}`);
   if (r.inputs.length > 0) {
     ctx.print(`\nfrom ${r.inputs.length} stored observation(s):`);
-    ctx.print(renderTable(['indicator', 'unit', 'period', 'value'], r.inputs.map((i) => [i.indicator, `${i.unitCode} ${i.unitName}`, i.period, i.value])));
+    ctx.print(renderTable(['indicator', 'unit', 'period', 'value'], r.inputs.map((i) => [i.indicator, `${i.unitCode} ${i.unitName}`, i.period, displayDecimal(i.value, decimalsOf(i.indicator))])));
   }
 }
 
@@ -35,8 +38,8 @@ export async function runQuery(ctx: CliContext, indicator: string, flags: QueryF
   const unit = await requireUnit(ctx.db, flags.unit, { asOf: flags.asOf, ...(flags.level ? { level: flags.level } : {}) });
   ctx.logger.debug({ unit: unitLabel(unit), period: period.code }, 'query');
   const result = await aggregate(ctx.db, { indicator, unitId: unit.id, period: period.code });
-  if (flags.json === true) ctx.print(JSON.stringify({ ...result, value: result.value?.toString() ?? null }, null, 2));
-  else printResult(ctx, result, known.measure_unit);
+  if (flags.json === true) ctx.print(JSON.stringify({ ...result, value: result.value === null ? null : jsonDecimal(result.value) }, null, 2));
+  else printResult(ctx, result, known.measure_unit, await loadIndicatorDecimals(ctx.db));
   return result.value === null ? ExitCode.failure : ExitCode.ok;
 }
 
