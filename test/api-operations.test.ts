@@ -316,7 +316,7 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
     worker = startInProcessWorker(api.t.db, api.deps.config.queue);
     const run = await waitForRun(firstRun);
     expect(run).toMatchObject({ id: firstRun, status: 'succeeded', mode: 'incremental', error: null, cursorBefore: { rows: null } });
-    expect(run.counts).toMatchObject({ records_fetched: source.rows.length, records_landed: source.rows.length, records_rejected: 0, observations_inserted: 2 * 6 });
+    expect(run.counts).toMatchObject({ records_fetched: source.rows.length, records_landed: source.rows.length, records_rejected: 0, observations_inserted: 2 * 6, units_via_succession: 0 });
     expect(run.cursorAfter).toMatchObject({ rows: { since: expect.stringMatching(/^2025-/) as unknown } });
     expect(run.streams).toEqual([expect.objectContaining({ stream: 'rows', done: true })]);
 

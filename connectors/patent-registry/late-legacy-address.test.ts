@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRegistry } from '../../src/connector-sdk/registry.js';
 import { createLogger } from '../../src/logger.js';
+import { runToJson } from '../../src/operations/runs.js';
 import { executeRun } from '../../src/pipeline/run-sync.js';
 import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
@@ -49,6 +50,8 @@ describe('patent-registry: post-reform filings naming a merged-away province', (
     expect(run.records_rejected).toBe(0);
     // Exactly the three late filings were resolved through succession: one contribution each.
     expect(run.units_via_succession).toBe(3);
+    // As GET /v1/runs and `lgsp runs show --json` serve it.
+    expect(runToJson(run).counts).toMatchObject({ records_fetched: 83, units_via_succession: 3 });
     const flagged = await t.db.selectFrom('observation_contribution').select('source_key').where('via_succession', '=', true).orderBy('source_key').execute();
     expect(flagged.map((c) => c.source_key)).toEqual(lateLegacyCases.map((c) => c.number).sort());
 
