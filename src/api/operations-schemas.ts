@@ -11,7 +11,7 @@ import { ApiProblem } from './problem.js';
 
 export const tags = ['operations'];
 
-export const syncModes = ['incremental', 'full_refresh', 'backfill', 'replay'] as const satisfies readonly SyncMode[];
+export const syncModes = ['incremental', 'full_refresh', 'backfill', 'replay', 'reprocess'] as const satisfies readonly SyncMode[];
 export const syncStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly SyncStatus[];
 
 /**

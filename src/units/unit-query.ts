@@ -80,7 +80,24 @@ export async function unitsByName(db: Db, exactKey: string, asciiKey: string, fi
   if (filter.level) q = q.where('u.level', '=', filter.level);
   if (filter.asOf) q = q.where(validOn(filter.asOf));
   const rows = await q.orderBy('u.code').orderBy('u.valid_from').execute();
-  return rows.map((r) => ({ unit: toVersion(r), exactKey: r.exact_key, origin: r.origin }));
+  const named = rows.map((r): NameHit => ({ unit: toVersion(r), exactKey: r.exact_key, origin: r.origin }));
+  return [...named, ...(await stewardAliasHits(db, exactKey, asciiKey, filter))];
+}
+
+/**
+ * Stewards' aliases (table unit_alias): the versions of the alias's (level, code) valid while the alias is, and on
+ * `asOf` when given. An alias is dated: outside its validity it names nothing.
+ */
+async function stewardAliasHits(db: Db, exactKey: string, asciiKey: string, filter: Filter): Promise<NameHit[]> {
+  let q = unitRows(db)
+    .innerJoin('unit_alias as a', (j) => j.onRef('a.level', '=', 'u.level').onRef('a.code', '=', 'u.code'))
+    .select(['a.exact_key'])
+    .where(sql<boolean>`u.validity && a.validity`)
+    .where((eb) => eb.or([eb('a.exact_key', '=', exactKey), eb('a.ascii_key', '=', asciiKey)]));
+  if (filter.level) q = q.where('u.level', '=', filter.level);
+  if (filter.asOf) q = q.where(validOn(filter.asOf)).where(sql<boolean>`a.validity @> ${filter.asOf}::date`);
+  const rows = await q.orderBy('u.code').orderBy('u.valid_from').execute();
+  return rows.map((r) => ({ unit: toVersion(r), exactKey: r.exact_key, origin: 'alias' }));
 }
 
 export interface Link {
