@@ -13,14 +13,14 @@ export const rejectionSelectionSchema = z.object({
 
 export type RejectionSelection = z.infer<typeof rejectionSelectionSchema>;
 
-/** The open (unresolved) rejected records of the connection the selection names, landed ones only. */
-export function selectedRejections(db: Db, connectionId: string, s: RejectionSelection) {
+/** The open (unresolved) rejected records the selection names, landed ones only; of one connection when given. */
+export function selectedRejections(db: Db, connectionId: string | undefined, s: RejectionSelection) {
   let q = db
     .selectFrom('rejected_record as j')
-    .where('j.connection_id', '=', connectionId)
     .where('j.resolved_at', 'is', null)
     .where('j.raw_record_id', 'is not', null)
     .where('j.id', '<=', s.upTo);
+  if (connectionId !== undefined) q = q.where('j.connection_id', '=', connectionId);
   if (s.code !== undefined) q = q.where('j.code', '=', s.code);
   if (s.ids !== undefined) q = q.where('j.id', 'in', s.ids.length > 0 ? s.ids : [0]);
   return q;
