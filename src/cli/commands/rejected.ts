@@ -36,7 +36,7 @@ export async function runRejectedList(ctx: CliContext, flags: RejectedFlags): Pr
     ),
   );
   const shown = rows.length < total ? `${rows.length} of ${total} (newest first; --limit N for more)` : `${total}`;
-  ctx.print(`${shown} ${flags.status === 'all' ? '' : `${flags.status} `}rejected record(s); the payloads are in \`--json\`. After fixing the source or the normaliser: \`lgsp sync\` or \`lgsp replay <run>\`; a unit name: \`lgsp units alias add\`, then \`lgsp rejected reprocess\`.`);
+  ctx.print(`${shown} rejected record(s)${flags.status === 'open' ? '' : ` (${flags.status})`}; the payloads are in \`--json\`. After fixing the source or the normaliser: \`lgsp sync\` or \`lgsp replay <run>\`; a unit name: \`lgsp units alias add\`, then \`lgsp rejected reprocess\`.`);
   return ExitCode.ok;
 }
 
