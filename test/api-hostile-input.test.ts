@@ -70,6 +70,7 @@ describe('API: hostile input is a 400 naming the field, never a 500', () => {
     const withBody = operations(() => '1').filter((o) => o.operation.requestBody !== undefined);
     expect(withBody.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       'PATCH /v1/webhooks/{id}', 'POST /v1/apikeys', 'POST /v1/connections', 'POST /v1/connections/{id}/syncs',
+      'POST /v1/rejected/reprocess', 'POST /v1/units/aliases',
       'POST /v1/webhooks', 'POST /v1/webhooks/{id}/secret', 'PUT /v1/connections/{id}/schedule',
     ]);
     for (const o of withBody) await expectFieldRefused({ method: o.method, url: o.url, payload: { surpriseField: 1 } }, 'body.surpriseField');

@@ -11,7 +11,7 @@ import { ApiProblem } from './problem.js';
 
 export const tags = ['operations'];
 
-export const syncModes = ['incremental', 'full_refresh', 'backfill', 'replay'] as const satisfies readonly SyncMode[];
+export const syncModes = ['incremental', 'full_refresh', 'backfill', 'replay', 'reprocess'] as const satisfies readonly SyncMode[];
 export const syncStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly SyncStatus[];
 
 /**
@@ -210,6 +210,31 @@ export const rejectedSchema = z
     location: z.record(z.string(), z.unknown()).describe('Where the record sits in the source (key, file, sheet, row ...)'),
     payload: z.unknown().describe('The record as the source gave it'),
     createdAt: z.string(),
-    resolvedAt: z.string().nullable(),
+    resolvedAt: z.string().nullable().describe('When a reprocess normalised it without error'),
+    resolvedByRunId: z.number().int().nullable().describe('The reprocess run that resolved it'),
   })
   .meta({ id: 'RejectedRecord' });
+
+export const rejectionGroupSchema = z
+  .object({
+    code: z.string(),
+    reason: z.string(),
+    count: z.number().int().describe('Rejected records with this code and reason'),
+    connections: z.array(z.string()).describe('The connections they came from'),
+    newestId: z.number().int().describe('The newest of them'),
+  })
+  .meta({ id: 'RejectionGroup' });
+
+export const reprocessRequestSchema = z
+  .strictObject({
+    connection: connectionIdParam.optional().describe('Only rejected records of this connection'),
+    code: z.string().min(1).max(100).regex(/^[A-Za-z0-9_]+$/, 'expected a rejection code, e.g. UNIT_NOT_FOUND').optional().describe('Only with this code (any case)'),
+    ids: z.array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(10_000).optional().describe('Only these rejected records'),
+  })
+  .meta({ id: 'ReprocessRequest', description: 'Which open rejected records to normalise again; none given: every open one' });
+
+export const startedReprocessSchema = z
+  .object({
+    runs: z.array(startedRunSchema).describe('One run per connection with open rejected records matching the request'),
+  })
+  .meta({ id: 'StartedReprocess' });

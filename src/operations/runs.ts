@@ -3,6 +3,7 @@ import type { Db } from '../warehouse/database.js';
 import type { SyncStatus } from '../warehouse/schema.js';
 import type { RunCounts, SyncRun } from '../warehouse/sync-runs.js';
 import { requireConnection, requireRun } from './lookups.js';
+import { describeSelection } from './reprocess.js';
 
 /** The counters of a run, in the order operators read them. */
 export const countKeys = [
@@ -46,6 +47,7 @@ export function describeMode(run: { readonly mode: SyncRun['mode']; readonly par
   const p: unknown = run.params;
   const params = (p !== null && typeof p === 'object' ? p : {}) as { from?: unknown; to?: unknown; scheduled?: unknown };
   if (run.mode === 'replay') return `replay of run ${run.replay_of ?? '?'}`;
+  if (run.mode === 'reprocess') return describeSelection(params);
   if (run.mode === 'backfill') {
     const from = typeof params.from === 'string' ? params.from : 'the start';
     const to = typeof params.to === 'string' ? params.to : 'now';

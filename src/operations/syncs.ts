@@ -5,6 +5,7 @@ import type { Db } from '../warehouse/database.js';
 import type { RunRequest, SyncRun } from '../warehouse/sync-runs.js';
 import { InvalidInputError } from './input-error.js';
 import { requireConnection, requireRun } from './lookups.js';
+import { sameSelection } from './reprocess.js';
 import { describeMode, isTerminal } from './runs.js';
 
 /** A backfill bound: a month, YYYY-MM. */
@@ -56,6 +57,7 @@ export function syncRequest(connectionId: string, input: SyncInput, spelling: Sy
 export function sameRequest(run: SyncRun, request: RunRequest): boolean {
   if (run.mode !== request.mode) return false;
   if (run.mode === 'replay') return run.replay_of === (request.replayOf ?? null);
+  if (run.mode === 'reprocess') return sameSelection(run.params, request.params);
   if (run.mode === 'backfill') {
     const p = run.params;
     return p.from === request.params?.from && p.to === request.params?.to;

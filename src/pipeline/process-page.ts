@@ -11,7 +11,7 @@ import { addRunCounts, zeroCounts, type RunCounts } from '../warehouse/sync-runs
 import { markDirty } from '../warehouse/indicator-values.js';
 import { dependentKeys, type IndicatorDependencies } from './dependents.js';
 import type { UnitGraph } from './unit-graph.js';
-import { normaliseRecords } from './normalise.js';
+import { normaliseRecords, type NormalisedPage } from './normalise.js';
 import type { UnitDirectory } from './unit-directory.js';
 
 export interface PageContext<C> {
@@ -70,10 +70,18 @@ export async function processPage<C>(ctx: PageContext<C>, { page, records }: Pre
 /** Normalise landed records and write what follows from them. Shared by syncs and replays. */
 export async function applyLanded<C>(trx: Db, ctx: PageContext<C>, landed: readonly LandedRecord[], completeScopes: readonly string[]): Promise<RunCounts> {
   const normalised = await normaliseRecords(ctx.stream, landed, { connectionId: ctx.ref.connectionId, indicators: ctx.indicators, units: ctx.units });
+  await recordRejections(trx, ctx.ref, normalised.rejections);
+  return applyNormalised(trx, ctx, landed, normalised, completeScopes);
+}
+
+/**
+ * Writes what normalised records give: contributions, withdrawals, observations with their revisions and outbox
+ * events, marks. Rejections are the caller's to record (a reprocess updates the rejected records it read instead).
+ */
+export async function applyNormalised<C>(trx: Db, ctx: PageContext<C>, landed: readonly LandedRecord[], normalised: NormalisedPage, completeScopes: readonly string[]): Promise<RunCounts> {
   const earlier = new Set(landed.filter((l) => l.replacesEarlier).map((l) => l.record.key));
   const replaced = await replaceContributions(trx, ctx.ref, normalised.acceptedKeys.filter((k) => earlier.has(k)), normalised.contributions);
   const withdrawn = await withdrawAbsentRecords(trx, ctx.ref, completeScopes);
-  await recordRejections(trx, ctx.ref, normalised.rejections);
   const touched = [...replaced, ...withdrawn.keys];
   const changes = await applyObservationChanges(trx, ctx.ref, touched);
   if (changes.inserted + changes.updated + changes.removed > 0) await markDirty(trx, dependentKeys(touched, ctx.graph, ctx.dependencies));

@@ -14,6 +14,7 @@ import { ConnectionConfigError, SyncInterruptedError } from './errors.js';
 import { preparePage, processPage, type PageContext } from './process-page.js';
 import { readAhead } from './read-ahead.js';
 import { replayRun } from './replay.js';
+import { reprocessRun } from './reprocess.js';
 import { indicatorDependencies, type IndicatorDependencies } from './dependents.js';
 import { refreshIndicatorValues } from './refresh-values.js';
 import { UnitDirectory } from './unit-directory.js';
@@ -90,6 +91,11 @@ export async function executeRun(deps: SyncDeps, runId: number, control: SyncCon
     await refresh();
     return replayed;
   }
+  if (run.mode === 'reprocess') {
+    const reprocessed = await reprocessRun({ db: deps.db, logger, connector, run, indicators, units, graph, dependencies, signal: control.signal, ...(control.onPage ? { onPage: control.onPage } : {}) });
+    await refresh();
+    return reprocessed;
+  }
 
   const cursors: Record<string, Json> = {};
   for (const s of connector.streams) cursors[s.name] = await readCursor(deps.db, connection.id, s.name);
@@ -140,7 +146,7 @@ async function syncStream(deps: SyncDeps, s: StreamRun, control: SyncControl, on
   const ref = { connectionId: run.connection_id, stream: stream.name, runId: run.id };
   const progress = await readRunProgress(deps.db, run.id, stream.name);
   if (progress?.done) return progress.cursor;
-  const mode = run.mode === 'replay' ? 'incremental' : run.mode;
+  const mode = run.mode === 'replay' || run.mode === 'reprocess' ? 'incremental' : run.mode;
   const start = progress ? progress.cursor : mode === 'incremental' ? await readCursor(deps.db, run.connection_id, stream.name) : null;
   const params = run.params as { from?: string; to?: string };
   const pageCtx: PageContext<unknown> = {

@@ -78,8 +78,8 @@ function provinceIn(catalogue: UnitCatalogue, text: string, day: string, joined:
     if (name.exactKey === '' || name.levelHint === 'commune' || name.levelHint === 'district') continue;
     const variants: NameKeys[] = name.unprefixed.exactKey === name.exactKey ? [name] : [name, name.unprefixed];
     for (const keys of variants) {
-      if (catalogue.byName(keys, 'country').length > 0) return { kind: 'country' };
-      const match = onDay(catalogue, catalogue.byName(keys, 'province'), day);
+      if (catalogue.byName(keys, 'country', day).length > 0) return { kind: 'country' };
+      const match = onDay(catalogue, catalogue.byName(keys, 'province', day), day);
       if (match.kind !== 'none') return match;
     }
   }
@@ -112,7 +112,7 @@ function settle(catalogue: UnitCatalogue, candidates: readonly CatalogueUnit[], 
     const keys = normaliseName(part);
     if (keys.exactKey === '' || keys.levelHint === 'district') continue;
     const prefix = communePrefixOf(part);
-    for (const hit of catalogue.byName(keys, 'commune')) {
+    for (const hit of catalogue.byName(keys, 'commune', day)) {
       if (prefix !== null && communePrefixOf(hit.unit.name) !== prefix) continue;
       const province = provinceOnDay(catalogue, hit.unit, day);
       if (province && ids.has(province.id)) seen.add(province.id);
@@ -134,7 +134,7 @@ function communeIn(catalogue: UnitCatalogue, text: string, day: string, inside: 
   const name = normaliseName(text);
   if (name.exactKey === '' || name.levelHint === 'district' || name.levelHint === 'province') return none;
   const prefix = communePrefixOf(text);
-  const hits = catalogue.byName(name, 'commune').filter((h) => inside(h.unit) && (prefix === null || communePrefixOf(h.unit.name) === prefix));
+  const hits = catalogue.byName(name, 'commune', day).filter((h) => inside(h.unit) && (prefix === null || communePrefixOf(h.unit.name) === prefix));
   return onDay(catalogue, hits, day);
 }
 

@@ -191,7 +191,7 @@ async function resolveName(db: Db, text: string, scope: Scope, explicitLevel: bo
 
   const related = scope.within ? await relatedProvinceIds(db, scope.within.id) : null;
   for (const { keys, level, prefix } of attempts) {
-    const hits = await unitsByName(db, keys.exactKey, keys.asciiKey, { asOf: null, level });
+    const hits = await unitsByName(db, keys.exactKey, keys.asciiKey, { asOf: null, level, aliasDay: scope.asOf });
     const relevant = byUnit(hits, keys).filter(
       (m) => samePrefix(m.unit, prefix) && !validOnDay(m.unit, scope.asOf) && (related === null || related.has(m.unit.parentId ?? -1) || related.has(m.unit.id)),
     );

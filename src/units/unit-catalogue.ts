@@ -19,7 +19,12 @@ export type NameOrigin = 'official' | 'english' | 'alias';
 export interface CatalogueName extends NameKeys {
   readonly unitId: number;
   readonly origin: NameOrigin;
+  /** A steward's alias holds only on these days (inclusive; null: open). */
+  readonly during?: { readonly from: string | null; readonly to: string | null };
 }
+
+const holdsOn = (n: CatalogueName, day: string | undefined): boolean =>
+  n.during === undefined || day === undefined || ((n.during.from === null || n.during.from <= day) && (n.during.to === null || day <= n.during.to));
 
 export interface CatalogueLink {
   readonly predecessorId: number;
@@ -86,13 +91,16 @@ export class UnitCatalogue {
     return this.codes.get(code) ?? [];
   }
 
-  /** Units of `level` with the exact key, else with the key without diacritics; best origin per unit. */
-  byName(keys: NameKeys, level: UnitLevel | null): NameHit[] {
+  /**
+   * Units of `level` with the exact key, else with the key without diacritics; best origin per unit. With `day`,
+   * stewards' aliases count only on the days they hold.
+   */
+  byName(keys: NameKeys, level: UnitLevel | null, day?: string): NameHit[] {
     const pick = (names: readonly CatalogueName[] | undefined, tier: 0 | 1): NameHit[] => {
       const best = new Map<number, NameHit>();
       for (const n of names ?? []) {
         const unit = this.units.get(n.unitId);
-        if (!unit || (level !== null && unit.level !== level)) continue;
+        if (!unit || (level !== null && unit.level !== level) || !holdsOn(n, day)) continue;
         const seen = best.get(unit.id);
         if (!seen || (seen.origin === 'alias' && n.origin !== 'alias')) best.set(unit.id, { unit, tier, origin: n.origin });
       }

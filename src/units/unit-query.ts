@@ -62,6 +62,8 @@ export interface Filter {
   /** Only versions valid on this date; null: any date. */
   readonly asOf: string | null;
   readonly level: UnitLevel | null;
+  /** The day stewards' aliases must hold on (default: `asOf`; with neither, any day). */
+  readonly aliasDay?: string;
 }
 
 export async function unitsByCode(db: Db, code: string, filter: Filter): Promise<UnitVersion[]> {
@@ -80,7 +82,26 @@ export async function unitsByName(db: Db, exactKey: string, asciiKey: string, fi
   if (filter.level) q = q.where('u.level', '=', filter.level);
   if (filter.asOf) q = q.where(validOn(filter.asOf));
   const rows = await q.orderBy('u.code').orderBy('u.valid_from').execute();
-  return rows.map((r) => ({ unit: toVersion(r), exactKey: r.exact_key, origin: r.origin }));
+  const named = rows.map((r): NameHit => ({ unit: toVersion(r), exactKey: r.exact_key, origin: r.origin }));
+  return [...named, ...(await stewardAliasHits(db, exactKey, asciiKey, filter))];
+}
+
+/**
+ * Stewards' aliases (table unit_alias): the versions of the alias's (level, code) valid while the alias is, and on
+ * `asOf` when given. An alias is dated: on a day outside its validity it names nothing, not even a legacy unit.
+ */
+async function stewardAliasHits(db: Db, exactKey: string, asciiKey: string, filter: Filter): Promise<NameHit[]> {
+  let q = unitRows(db)
+    .innerJoin('unit_alias as a', (j) => j.onRef('a.level', '=', 'u.level').onRef('a.code', '=', 'u.code'))
+    .select(['a.exact_key'])
+    .where(sql<boolean>`u.validity && a.validity`)
+    .where((eb) => eb.or([eb('a.exact_key', '=', exactKey), eb('a.ascii_key', '=', asciiKey)]));
+  if (filter.level) q = q.where('u.level', '=', filter.level);
+  if (filter.asOf) q = q.where(validOn(filter.asOf));
+  const day = filter.aliasDay ?? filter.asOf;
+  if (day) q = q.where(sql<boolean>`a.validity @> ${day}::date`);
+  const rows = await q.orderBy('u.code').orderBy('u.valid_from').execute();
+  return rows.map((r) => ({ unit: toVersion(r), exactKey: r.exact_key, origin: 'alias' }));
 }
 
 export interface Link {

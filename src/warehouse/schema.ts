@@ -109,7 +109,7 @@ export interface ConnectionTable {
   updated_at: Timestamp;
 }
 
-export type SyncMode = 'incremental' | 'full_refresh' | 'backfill' | 'replay';
+export type SyncMode = 'incremental' | 'full_refresh' | 'backfill' | 'replay' | 'reprocess';
 export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface SyncRunTable {
@@ -170,6 +170,24 @@ export interface RejectedRecordTable {
   payload: Json<unknown> | null;
   created_at: Timestamp;
   resolved_at: Timestamp | null;
+  /** The run that normalised the record again without error (a reprocess). */
+  resolved_by_run_id: number | null;
+}
+
+/** A steward's alias: a name meaning the unit of (level, code) on the days of its validity (migration 0015). */
+export interface UnitAliasTable {
+  id: Generated<number>;
+  name: string;
+  exact_key: string;
+  ascii_key: string;
+  level: 'province' | 'commune';
+  code: string;
+  valid_from: DateOnly | null;
+  valid_to: DateOnly | null;
+  validity: ColumnType<string, never, never>;
+  note: string | null;
+  created_by: string;
+  created_at: Timestamp;
 }
 
 export interface ObservationTable {
@@ -254,6 +272,7 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable;
   webhook_dead_letter: WebhookDeadLetterTable;
   audit_log: AuditLogTable;
+  unit_alias: UnitAliasTable;
 }
 
 export type Indicator = Selectable<IndicatorTable>;

@@ -46,7 +46,10 @@ export function normaliseRow(record: SourceRecord, version: 1 | 2): NormaliseRes
   }
   const postal = typeof row.postal === 'number' ? row.postal : 0;
   const asOf = endsOn(parsePeriod(month));
-  const unit = { code: typeof row.unit === 'string' ? row.unit : JSON.stringify(row.unit), asOf };
+  // A row may name its province by a written address instead of a code (as people do, misspellings included).
+  const unit = typeof row.address === 'string'
+    ? { address: row.address, level: 'province' as const, asOf }
+    : { code: typeof row.unit === 'string' ? row.unit : JSON.stringify(row.unit), asOf };
   const dossiers = (fields.dossiers as number) + (version === 2 ? postal : 0);
   return {
     observations: [

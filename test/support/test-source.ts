@@ -7,6 +7,8 @@ export interface TestRow {
   id: string;
   month: string;
   unit: string;
+  /** The province as people write it, instead of `unit`'s code. */
+  address?: string;
   dossiers: number | string;
   online: number | string;
   postal?: number;

@@ -12,6 +12,7 @@ import { queueDashboardRoutes } from './queue-dashboard.js';
 import { rejectedRoutes } from './rejected.js';
 import { runRoutes } from './runs.js';
 import { targetRoutes } from './targets.js';
+import { unitAliasRoutes } from './unit-aliases.js';
 import { unitRoutes } from './units.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -27,6 +28,7 @@ export const apiRoutes: ApiRoutes = async (app, { deps }) => {
   await app.register(runRoutes, { deps });
   await app.register(rejectedRoutes, { deps });
   await app.register(indicatorRoutes, { deps });
+  await app.register(unitAliasRoutes, { deps }); // before units: /v1/units/aliases is not a unit
   await app.register(unitRoutes, { deps });
   await app.register(observationRoutes, { deps });
   await app.register(targetRoutes, { deps });

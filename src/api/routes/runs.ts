@@ -2,13 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
 import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
-import { workersOnQueue } from '../../queue/sync-queue.js';
 import type { SyncRun } from '../../warehouse/sync-runs.js';
 import {
   connectionIdParam, cursorSchema, runIdParam, runSchema, startedRunSchema, syncRequestSchema, syncStatuses, tags, withFieldsIn,
 } from '../operations-schemas.js';
 import { errorViewFor } from '../error-view.js';
 import { problemResponses } from '../problem.js';
+import { startedRun } from '../started-run.js';
 import { cursorParam, decodeCursor, encodeCursor, limitParam, security } from '../schemas.js';
 import type { ApiRoutes } from './index.js';
 
@@ -32,12 +32,7 @@ const runDetailSchema = runSchema
  */
 export const runRoutes: ApiRoutes = async (app, { deps }) => {
   const { db, syncQueue: queue } = deps;
-  /** The answer to a queued run: with how many workers will take it, and a warning in the log when none. */
-  const started = async (request: FastifyRequest, run: SyncRun, joined: boolean) => {
-    const workers = await workersOnQueue(queue, deps.config.queue.redisUrl);
-    if (workers === 0) request.log.warn({ runId: run.id, connectionId: run.connection_id }, 'no sync worker consumes the queue: the run stays queued until one starts (npm run worker)');
-    return { joined, run: runToJson(run, errorViewFor(request)), workers };
-  };
+  const started = (request: FastifyRequest, run: SyncRun, joined: boolean) => startedRun(deps, request, run, joined);
 
   app.post('/v1/connections/:id/syncs', {
     config: { scope: 'operate', audit: { action: 'sync.start', object: 'connection', idParam: 'id' } },

@@ -3,6 +3,7 @@ import { isIsoDate, today } from '../../dates.js';
 import { resolveUnit, unitLabel, type ResolvedUnit, type ResolveOptions, type ResolveResult } from '../../units/resolve.js';
 import { ExitCode, withContext, type CliContext } from '../context.js';
 import { runCommand } from '../run-command.js';
+import { registerUnitAliasCommands } from './unit-aliases.js';
 
 interface ResolveFlags {
   asOf: string;
@@ -62,4 +63,5 @@ export function registerUnitsCommands(program: Command): void {
     .action(async (text: string, flags: ResolveFlags) => {
       await runCommand(() => withContext((ctx) => runResolve(ctx, text, flags)));
     });
+  registerUnitAliasCommands(units);
 }
