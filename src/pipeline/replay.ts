@@ -1,30 +1,12 @@
 import { sql } from 'kysely';
-import type { ConnectorDefinition, Json, SourceRecord } from '../connector-sdk/types.js';
+import type { Json, SourceRecord } from '../connector-sdk/types.js';
 import { LgspError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { Db } from '../warehouse/database.js';
 import type { LandedRecord } from '../warehouse/source-records.js';
 import { readRunProgress, writeCursor } from '../warehouse/sync-state.js';
 import { addRunCounts, finishRun, startRun, sumCounts, zeroCounts, type SyncRun } from '../warehouse/sync-runs.js';
 import { SyncInterruptedError } from './errors.js';
+import type { RenormaliseDeps } from './renormalise-deps.js';
 import { applyLanded } from './process-page.js';
-import type { PageProgress } from './run-sync.js';
-import type { UnitDirectory } from './unit-directory.js';
-import type { IndicatorDependencies } from './dependents.js';
-import type { UnitGraph } from './unit-graph.js';
-
-export interface ReplayDeps {
-  readonly db: Db;
-  readonly logger: Logger;
-  readonly connector: ConnectorDefinition;
-  readonly run: SyncRun;
-  readonly indicators: ReadonlySet<string>;
-  readonly units: UnitDirectory;
-  readonly dependencies: IndicatorDependencies;
-  readonly graph: UnitGraph;
-  readonly signal: AbortSignal;
-  readonly onPage?: (progress: PageProgress) => void | Promise<void>;
-}
 
 const batchSize = 1000;
 
@@ -42,7 +24,7 @@ interface RawRow {
  * that are still their key's current version are replayed (a later run's revision is not rolled back), and only
  * observations whose value now differs change. Resumable: progress is the last raw record id done.
  */
-export async function replayRun(deps: ReplayDeps): Promise<SyncRun> {
+export async function replayRun(deps: RenormaliseDeps): Promise<SyncRun> {
   const { db, run } = deps;
   if (run.replay_of === null) throw new LgspError('REPLAY_INVALID', `run ${run.id} is a replay without the run to replay`);
   const progressKey = '*replay*';

@@ -1,32 +1,15 @@
 import { sql } from 'kysely';
-import type { ConnectorDefinition, Json, SourceRecord } from '../connector-sdk/types.js';
+import type { Json, SourceRecord } from '../connector-sdk/types.js';
 import { LgspError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
 import { rejectionSelectionSchema, selectedRejections } from '../warehouse/rejection-selection.js';
 import type { LandedRecord } from '../warehouse/source-records.js';
 import { readRunProgress, writeCursor } from '../warehouse/sync-state.js';
 import { addRunCounts, finishRun, startRun, sumCounts, zeroCounts, type RunCounts, type SyncRun } from '../warehouse/sync-runs.js';
-import type { IndicatorDependencies } from './dependents.js';
 import { SyncInterruptedError } from './errors.js';
+import type { RenormaliseDeps } from './renormalise-deps.js';
 import { normaliseRecords } from './normalise.js';
 import { applyNormalised } from './process-page.js';
-import type { PageProgress } from './run-sync.js';
-import type { UnitDirectory } from './unit-directory.js';
-import type { UnitGraph } from './unit-graph.js';
-
-export interface ReprocessDeps {
-  readonly db: Db;
-  readonly logger: Logger;
-  readonly connector: ConnectorDefinition;
-  readonly run: SyncRun;
-  readonly indicators: ReadonlySet<string>;
-  readonly units: UnitDirectory;
-  readonly dependencies: IndicatorDependencies;
-  readonly graph: UnitGraph;
-  readonly signal: AbortSignal;
-  readonly onPage?: (progress: PageProgress) => void | Promise<void>;
-}
 
 const batchSize = 500;
 const progressKey = '*reprocess*';
@@ -49,7 +32,7 @@ interface RawRow {
  * new reason. Only records still their key's current version are taken (a later version was normalised on its own).
  * Resumable: progress is the last raw record id done.
  */
-export async function reprocessRun(deps: ReprocessDeps): Promise<SyncRun> {
+export async function reprocessRun(deps: RenormaliseDeps): Promise<SyncRun> {
   const { db, run } = deps;
   const parsed = rejectionSelectionSchema.safeParse(run.params);
   if (!parsed.success) throw new LgspError('REPROCESS_INVALID', `run ${run.id} is a reprocess without a valid selection of rejected records: ask for it again with \`lgsp rejected reprocess\``);
@@ -93,7 +76,7 @@ interface Taken {
   readonly rejectionIds: readonly number[];
 }
 
-async function reprocessStream(trx: Db, deps: ReprocessDeps, streamName: string, taken: readonly Taken[]): Promise<RunCounts> {
+async function reprocessStream(trx: Db, deps: RenormaliseDeps, streamName: string, taken: readonly Taken[]): Promise<RunCounts> {
   const { run } = deps;
   const stream = deps.connector.streams.find((s) => s.name === streamName);
   if (!stream) throw new LgspError('REPROCESS_INVALID', `connector ${deps.connector.id} no longer has stream "${streamName}" whose records were rejected: nothing of it can be reprocessed`);
