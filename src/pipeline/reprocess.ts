@@ -1,28 +1,21 @@
 import { sql } from 'kysely';
-import type { Json, SourceRecord } from '../connector-sdk/types.js';
+import type { Json } from '../connector-sdk/types.js';
 import { LgspError } from '../errors.js';
 import type { Db } from '../warehouse/database.js';
 import { rejectionSelectionSchema, selectedRejections } from '../warehouse/rejection-selection.js';
 import type { LandedRecord } from '../warehouse/source-records.js';
-import { readRunProgress, writeCursor } from '../warehouse/sync-state.js';
-import { addRunCounts, finishRun, startRun, sumCounts, zeroCounts, type RunCounts, type SyncRun } from '../warehouse/sync-runs.js';
-import { SyncInterruptedError } from './errors.js';
-import type { RenormaliseDeps } from './renormalise-deps.js';
+import { finishRun, startRun, type RunCounts, type SyncRun } from '../warehouse/sync-runs.js';
 import { normaliseRecords } from './normalise.js';
 import { applyNormalised } from './process-page.js';
+import { landedRecord, renormaliseInBatches, type LandedRow } from './renormalise-batches.js';
+import type { RenormaliseDeps } from './renormalise-deps.js';
 
 const batchSize = 500;
 const progressKey = '*reprocess*';
 
 /** A raw record behind selected rejections, with those rejections' ids. */
-interface RawRow {
-  id: number;
-  stream: string;
-  source_key: string;
-  payload: Json;
-  location: Record<string, Json> | null;
-  scope: string | null;
-  rejection_ids: number[];
+interface RawRow extends LandedRow {
+  readonly rejection_ids: number[];
 }
 
 /**
@@ -37,38 +30,26 @@ export async function reprocessRun(deps: RenormaliseDeps): Promise<SyncRun> {
   const parsed = rejectionSelectionSchema.safeParse(run.params);
   if (!parsed.success) throw new LgspError('REPROCESS_INVALID', `run ${run.id} is a reprocess without a valid selection of rejected records: ask for it again with \`lgsp rejected reprocess\``);
   const selection = parsed.data;
-  const progress = await readRunProgress(db, run.id, progressKey);
-  let afterId = typeof progress?.cursor === 'number' ? progress.cursor : 0;
   await startRun(db, run.id, { reprocess: run.params as Json });
   deps.logger.info({ selection }, 'reprocess started');
-  let total = zeroCounts();
-
-  for (;;) {
-    const chosen = selectedRejections(db, run.connection_id, selection).select(['j.id', 'j.raw_record_id']);
-    const rows = await sql<RawRow>`
-      select r.id, r.stream, r.source_key, r.payload, r.location, s.scope, array_agg(c.id order by c.id) as rejection_ids
-      from (${chosen}) c
-      join raw_record r on r.id = c.raw_record_id
-      join source_record s on s.connection_id = r.connection_id and s.stream = r.stream and s.source_key = r.source_key and s.raw_record_id = r.id
-      where r.id > ${afterId}
-      group by r.id, s.scope
-      order by r.id limit ${batchSize}`.execute(db);
-    if (rows.rows.length === 0) break;
-    afterId = rows.rows[rows.rows.length - 1]?.id ?? afterId;
-    const counts = await db.transaction().execute(async (trx) => {
-      let batch = zeroCounts();
-      for (const [streamName, group] of groupByStream(rows.rows)) batch = sumCounts(batch, await reprocessStream(trx, deps, streamName, group));
-      batch.records_fetched = rows.rows.length;
-      await writeCursor(trx, { connectionId: run.connection_id, stream: progressKey, runId: run.id }, afterId, { advanceConnection: false });
-      await addRunCounts(trx, run.id, batch);
-      return batch;
-    });
-    total = sumCounts(total, counts);
-    await deps.onPage?.({ runId: run.id, stream: progressKey, page: counts, total });
-    if (deps.signal.aborted) throw new SyncInterruptedError(run.id);
-  }
+  const { total, lastRawRecordId } = await renormaliseInBatches<RawRow>(
+    deps,
+    progressKey,
+    async (afterId) => {
+      const chosen = selectedRejections(db, run.connection_id, selection).select(['j.id', 'j.raw_record_id']);
+      return (await sql<RawRow>`
+        select r.id, r.stream, r.source_key, r.payload, r.location, s.scope, array_agg(c.id order by c.id) as rejection_ids
+        from (${chosen}) c
+        join raw_record r on r.id = c.raw_record_id
+        join source_record s on s.connection_id = r.connection_id and s.stream = r.stream and s.source_key = r.source_key and s.raw_record_id = r.id
+        where r.id > ${afterId}
+        group by r.id, s.scope
+        order by r.id limit ${batchSize}`.execute(db)).rows;
+    },
+    (trx, stream, rows) => reprocessStream(trx, deps, stream, rows.map((r) => ({ landed: landedRecord(r), rejectionIds: r.rejection_ids.map(Number) }))),
+  );
   deps.logger.info({ ...total }, 'reprocess finished');
-  return finishRun(db, run.id, { reprocess: run.params as Json, lastRawRecordId: afterId });
+  return finishRun(db, run.id, { reprocess: run.params as Json, lastRawRecordId });
 }
 
 interface Taken {
@@ -98,20 +79,4 @@ async function reprocessStream(trx: Db, deps: RenormaliseDeps, streamName: strin
     if (ids.length > 0) await trx.updateTable('rejected_record').set({ code: r.code, reason: r.reason }).where('id', 'in', ids).execute();
   }
   return { ...counts, records_rejected: normalised.rejections.length };
-}
-
-function groupByStream(rows: readonly RawRow[]): Map<string, Taken[]> {
-  const out = new Map<string, Taken[]>();
-  for (const r of rows) {
-    const record: SourceRecord = {
-      key: r.source_key,
-      data: r.payload,
-      ...(r.scope !== null ? { scope: r.scope } : {}),
-      ...(r.location !== null ? { location: r.location } : {}),
-    };
-    const list = out.get(r.stream) ?? [];
-    list.push({ landed: { record, rawRecordId: r.id, replacesEarlier: true }, rejectionIds: r.rejection_ids.map(Number) });
-    out.set(r.stream, list);
-  }
-  return out;
 }
