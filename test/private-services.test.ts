@@ -10,7 +10,7 @@ describe('private services', () => {
 
   it('PostgreSQL keeps committed rows across a fast restart', async () => {
     const postgres: PrivatePostgres = await startPrivatePostgres();
-    stops.push(() => postgres.destroy());
+    stops.push(() => { postgres.destroy(); });
     const url = await postgres.createDatabase('drill');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
