@@ -4,6 +4,8 @@ import { observationRevisionBatch } from '../warehouse/observations.js';
 
 export const observationChangedEvent = 'vn.lgsp.observation.changed.v1';
 export const observationRemovedEvent = 'vn.lgsp.observation.removed.v1';
+/** The relay found the stream had lost events it published and the outbox no longer held some of them. */
+export const streamResetEvent = 'vn.lgsp.stream.reset';
 
 /** One change event as committed: what the relay publishes. */
 export interface OutboxEvent {

@@ -10,12 +10,17 @@ export interface RelayOptions {
 }
 
 /**
- * Publishes what the outbox holds, oldest first, until it is empty: each round reads unpublished rows, delivers
- * their events in order, then marks the rows published. A crash between delivery and marking delivers the round
- * again on restart, with the same event ids: at least once, in order. Returns the number of events delivered.
- * One relay at a time (the caller holds the relay lock), so the order per subject holds.
+ * Publishes what the outbox holds until it is empty: each round reads the committed unpublished rows with the
+ * lowest seq, delivers their events (by row, then revision), then marks the rows published. A crash between
+ * delivery and marking delivers the round again on restart, with the same event ids: at least once.
+ *
+ * The order this gives: per subject, the order of the commits (a subject's changes are written under its row
+ * lock, so a later change draws a later seq and commits later). Across subjects, no order: seqs are drawn before
+ * their transactions commit, so a row committed late (a long page) is published after rows with higher seqs
+ * that committed first. One relay at a time (the caller holds the relay lock), or the order per subject would not
+ * hold. Returns the number of events delivered (what `deliver` returns is not used).
  */
-export async function relayPending(db: Db, deliver: (events: readonly CloudEvent[]) => Promise<void>, options: RelayOptions): Promise<number> {
+export async function relayPending(db: Db, deliver: (events: readonly CloudEvent[]) => Promise<unknown>, options: RelayOptions): Promise<number> {
   let delivered = 0;
   for (;;) {
     const { seqs, events } = await readUnpublished(db, options.eventsPerRound);

@@ -4,8 +4,7 @@ import type { Logger } from '../logger.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
 import { prunePublished } from './outbox-events.js';
-import { appendToStream } from './redis-stream.js';
-import { relayPending } from './relay.js';
+import { publishPending, StreamPublisher } from './stream-publisher.js';
 
 export interface RelayProcessContext {
   readonly config: AppConfig;
@@ -27,15 +26,18 @@ const eventsPerRound = 2_000;
 
 /**
  * The outbox relay as a process runs it: publishes the change events committed with the warehouse's changes to
- * the Redis Stream (LGSP_EVENTS_STREAM) as CloudEvents, in order, at least once. Woken by PostgreSQL NOTIFY at
- * each commit, with a poll (LGSP_OUTBOX_POLL_MS) as a safety net; prunes published rows past their retention.
+ * the Redis Stream (LGSP_EVENTS_STREAM) as CloudEvents, at least once, in order per subject (see relayPending).
+ * Woken by PostgreSQL NOTIFY at each commit, with a poll (LGSP_OUTBOX_POLL_MS) as a safety net, at each of which
+ * it also checks that the stream kept what it published (and republishes from the outbox if not); prunes
+ * published rows past their retention.
  * One relay publishes at a time (an advisory lock); more stand by. `onLockLost` is called when the lock's
  * connection fails: the caller must stop publishing at once (the worker exits).
  */
 export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
   const { config, logger, db } = ctx;
   const redis = new Redis(config.redisUrl);
-  const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
+  const publisher = new StreamPublisher(db, redis, { key: config.events.stream, maxLength: config.events.streamMaxLength });
+  const stream = config.events.stream;
   let published = 0;
   const locked = await startLockedWork({
     // The outbox trigger (migration 0008) notifies on this channel at each commit.
@@ -44,9 +46,12 @@ export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readon
     logger,
     work: async () => {
       const started = performance.now();
-      const delivered = await relayPending(db, (events) => appendToStream(redis, target, events), { source: config.events.source, eventsPerRound });
+      const delivered = await publishPending(db, publisher, { source: config.events.source, eventsPerRound }, (loss) => {
+        const what = loss.missingEvents === 0 ? 'republishing them from the outbox' : 'republishing those the outbox holds; the older ones are gone (a stream.reset event says so)';
+        logger.warn({ ...loss }, `the event stream lost ${loss.lostEvents} events it had published (Redis restarted without persistence, flushed, failed over, or the key deleted): ${what}`);
+      });
       published += delivered;
-      if (delivered > 0) logger.info({ delivered, stream: target.key, ms: Math.round(performance.now() - started) }, 'events published');
+      if (delivered > 0) logger.info({ delivered, stream, ms: Math.round(performance.now() - started) }, 'events published');
     },
     messages: {
       holding: 'holding the relay lock: publishing',
