@@ -60,7 +60,7 @@ const eventsPerCall = 1000;
 
 function appendedState(reply: unknown): AppendedState {
   const [added, lastId, length] = Array.isArray(reply) ? (reply as unknown[]) : [];
-  return { entriesAdded: typeof added === 'number' ? added : null, lastId: String(lastId ?? '0-0'), length: Number(length ?? 0) };
+  return { entriesAdded: typeof added === 'number' ? added : null, lastId: typeof lastId === 'string' ? lastId : '0-0', length: Number(length ?? 0) };
 }
 
 /**

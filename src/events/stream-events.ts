@@ -4,7 +4,7 @@
  */
 import { aggregateChangedEvent, aggregateRemovedEvent } from '../warehouse/indicator-values.js';
 import { syncCompletedEvent, syncFailedEvent } from '../warehouse/sync-runs.js';
-import { observationChangedEvent, observationRemovedEvent } from './outbox-events.js';
+import { observationChangedEvent, observationRemovedEvent, streamResetEvent } from './outbox-events.js';
 
 /** What a filter looks at in an event. Events about no indicator or unit (sync runs) have null there. */
 export interface EventKey {
@@ -32,7 +32,7 @@ export function eventKeyOf(event: { readonly type: string; readonly data?: unkno
 
 /** Types whose subject is `<indicator>/<unit code>/<period>` (codes and periods hold no slash). */
 const subjectKeyedTypes: ReadonlySet<string> = new Set([observationChangedEvent, observationRemovedEvent, aggregateChangedEvent, aggregateRemovedEvent]);
-const unkeyedTypes: ReadonlySet<string> = new Set([syncCompletedEvent, syncFailedEvent]);
+const unkeyedTypes: ReadonlySet<string> = new Set([syncCompletedEvent, syncFailedEvent, streamResetEvent]);
 
 /** The fields of a stream entry that matter here, as the relay writes them. */
 export interface StreamFields {
@@ -98,7 +98,9 @@ export function filterValues(value: string | readonly string[] | undefined): Rea
   return values.length === 0 ? null : new Set(values);
 }
 
+/** A stream.reset event passes every filter: whoever follows any part of the stream must hear of lost events. */
 export function matchesFilter(event: StreamEvent, filter: EventFilter): boolean {
+  if (event.type === streamResetEvent) return true;
   if (filter.types !== null && !filter.types.has(event.type)) return false;
   if (filter.indicators !== null && (event.indicator === null || !filter.indicators.has(event.indicator))) return false;
   if (filter.units !== null && (event.unit === null || !filter.units.has(event.unit))) return false;

@@ -1,4 +1,5 @@
 import { Histogram, Registry } from 'prom-client';
+import { registerEventStreamMetrics } from './event-stream-metrics.js';
 import { registerOutboxMetrics } from './outbox-metrics.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import { registerSyncRunMetrics } from './sync-run-metrics.js';
@@ -6,7 +7,7 @@ import type { MetricsDeps, MetricsGroup } from './types.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
 
 /** Every group of scrape-time metrics; a new group is one function taking the registry, added here. */
-export const metricsGroups: readonly MetricsGroup[] = [registerSyncRunMetrics, registerQueueMetrics, registerOutboxMetrics, registerWebhookMetrics];
+export const metricsGroups: readonly MetricsGroup[] = [registerSyncRunMetrics, registerQueueMetrics, registerOutboxMetrics, registerEventStreamMetrics, registerWebhookMetrics];
 
 /** Bounds of the API request duration histogram, in seconds. */
 export const apiRequestDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

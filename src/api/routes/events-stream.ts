@@ -4,7 +4,8 @@ import { EventStreamHub, type EventSink } from '../../events/event-stream-hub.js
 import { filterValues } from '../../events/stream-events.js';
 import { streamGapAfter, streamGapEvent, type StreamGap } from '../../events/stream-gap.js';
 import { normaliseStreamId } from '../../events/stream-ids.js';
-import { observationChangedEvent, observationRemovedEvent } from '../../events/outbox-events.js';
+import { observationChangedEvent, observationRemovedEvent, streamResetEvent } from '../../events/outbox-events.js';
+import { readStreamMarker } from '../../events/stream-marker.js';
 import { ApiProblem, problemResponses } from '../problem.js';
 import type { ApiRoutes } from './index.js';
 
@@ -29,7 +30,7 @@ A browser's \`EventSource\` dispatches each message under its type: listen with 
 
 **Resuming**: send the id of the last message received in the \`Last-Event-ID\` header (an \`EventSource\` does so by itself when it reconnects) or the \`lastEventId\` query parameter (the header wins): the stream continues with the entries after it, in order, with no gap and no duplicate while the stream holds them. \`0\` replays the whole stream. Without either, the stream starts from now.
 
-**Gaps**: the stream is capped at LGSP_EVENTS_STREAM_MAXLEN entries. A client resuming from an entry older than the oldest one it still holds (once entries were trimmed) first gets a \`${streamGapEvent}\` message (no \`id\`) whose data says so: \`{"after", "firstAvailable", "detail"}\`. The events in between are gone from the stream: re-read the state it cares about (\`GET /v1/observations\`), then go on with the messages that follow.
+**Gaps**: a client resuming from a position the stream no longer holds first gets a \`${streamGapEvent}\` message (no \`id\`) whose data says so: \`{"after", "firstAvailable", "reason", "detail"}\`. \`reason\` is \`trimmed\` when the position is older than the oldest entry (the stream is capped at LGSP_EVENTS_STREAM_MAXLEN entries), \`reset\` when the stream lost its entries (Redis restarted without persistence, flushed, failed over): the relay publishes what the outbox still holds again, with the same CloudEvent ids and new entry ids, so the messages that follow repeat events already received (drop them by \`id\` in the data), and a \`${streamResetEvent}\` event says which older ones are gone. Either way, re-read the state it cares about (\`GET /v1/observations\`), then go on with the messages that follow.
 
 **Keep-alive**: a comment line (\`: keep-alive\`) every ${heartbeatMs / 1000} s; the first lines are a \`retry: ${retryMs}\` hint and a \`: connected\` comment, sent at once. A client that falls far behind (megabytes unsent) is disconnected and resumes with its Last-Event-ID.`;
 
@@ -64,8 +65,10 @@ function responseSink(res: ServerResponse): EventSink {
 }
 
 function gapDetail(gap: StreamGap): string {
-  return `The stream no longer holds the entries between ${gap.after} and ${gap.firstAvailable ?? 'now'}: it keeps LGSP_EVENTS_STREAM_MAXLEN entries and `
-    + 'trims the oldest, so events you missed may be gone. Re-read what you follow (GET /v1/observations) to catch up; the messages that follow go on from there.';
+  const why = gap.reason === 'trimmed'
+    ? `The stream no longer holds the entries between ${gap.after} and ${gap.firstAvailable ?? 'now'}: it keeps LGSP_EVENTS_STREAM_MAXLEN entries and trims the oldest, so events you missed may be gone.`
+    : `The stream lost its entries (Redis lost its data) after ${gap.after}: what the outbox still held is published again with the same event ids (drop the ones you have), and a ${streamResetEvent} event names any that are gone.`;
+  return `${why} Re-read what you follow (GET /v1/observations) to catch up; the messages that follow go on from there.`;
 }
 
 /** `GET /v1/events/stream`: the change events as Server-Sent Events, filtered, resumable. */
@@ -123,11 +126,14 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
     let subscription;
     let gap: StreamGap | null = null;
     try {
-      if (after !== null) gap = await streamGapAfter(deps.redis, deps.config.events.stream, after);
+      if (after !== null) {
+        const marker = await readStreamMarker(deps.db, deps.config.events.stream);
+        gap = await streamGapAfter(deps.redis, deps.config.events.stream, after, marker?.lostThroughId ?? null);
+      }
       subscription = await hub.subscribe({ after, filter, sink });
     } catch (error) {
       request.log.warn({ err: (error as Error).message }, 'could not open the event stream');
-      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The event stream cannot be read right now (Redis unreachable, or the server is shutting down); retry shortly.');
+      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The event stream cannot be read right now (Redis or PostgreSQL unreachable, or the server is shutting down); retry shortly.');
     }
     // From here the response is ours: Fastify neither serialises nor ends it. The headers go out before any
     // message: the hub writes only from I/O callbacks, after this synchronous block.
@@ -148,7 +154,7 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
     res.socket?.setNoDelay(true);
     res.write(`retry: ${retryMs}\n: connected\n\n`);
     if (gap !== null) {
-      request.log.info({ ...gap }, 'a client resumed from before the trimmed part of the event stream: told of the gap');
+      request.log.info({ ...gap }, 'a client resumed from a position the event stream no longer holds: told of the gap');
       res.write(`event: ${streamGapEvent}\ndata: ${JSON.stringify({ ...gap, detail: gapDetail(gap) })}\n\n`);
     }
     const heartbeat = setInterval(() => { sink.write(': keep-alive\n\n'); }, heartbeatMs);

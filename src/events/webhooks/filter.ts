@@ -1,11 +1,11 @@
 import { aggregateChangedEvent, aggregateRemovedEvent } from '../../warehouse/indicator-values.js';
 import { syncCompletedEvent, syncFailedEvent } from '../../warehouse/sync-runs.js';
-import { observationChangedEvent, observationRemovedEvent } from '../outbox-events.js';
+import { observationChangedEvent, observationRemovedEvent, streamResetEvent } from '../outbox-events.js';
 import type { EventKey } from '../stream-events.js';
 
 /** The event types a subscription may name (what the outbox publishes). */
 export const webhookEventTypes = [
-  observationChangedEvent, observationRemovedEvent, aggregateChangedEvent, aggregateRemovedEvent, syncCompletedEvent, syncFailedEvent,
+  observationChangedEvent, observationRemovedEvent, aggregateChangedEvent, aggregateRemovedEvent, syncCompletedEvent, syncFailedEvent, streamResetEvent,
 ] as const;
 
 /** What a subscription wants: each list empty means every value. */
@@ -19,7 +19,10 @@ export interface WebhookFilter {
 
 const allows = (list: readonly string[], value: string | null) => list.length === 0 || (value !== null && list.includes(value));
 
-/** Whether a subscription wants an event: every non-empty list must contain the event's value. */
+/**
+ * Whether a subscription wants an event: every non-empty list must contain the event's value. A stream.reset
+ * event is wanted by all: it says events the subscription may have wanted are gone.
+ */
 export function matchesFilter(filter: WebhookFilter, key: EventKey): boolean {
-  return allows(filter.eventTypes, key.type) && allows(filter.indicators, key.indicator) && allows(filter.units, key.unit);
+  return key.type === streamResetEvent || allows(filter.eventTypes, key.type) && allows(filter.indicators, key.indicator) && allows(filter.units, key.unit);
 }

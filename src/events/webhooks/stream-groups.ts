@@ -54,9 +54,12 @@ export async function destroyGroup(redis: Redis, stream: WebhookStream, subscrip
   }
 }
 
-/** Whether an error says the group (or the stream) is gone: the reader recreates it. */
+/**
+ * Whether an error says the group (or the stream) is gone: the reader recreates it. UNBLOCKED: a read blocked
+ * on the stream when its key was deleted, or its group destroyed.
+ */
 export function isMissingGroup(error: unknown): boolean {
-  return isRedisError(error, 'NOGROUP');
+  return isRedisError(error, 'NOGROUP') || isRedisError(error, 'UNBLOCKED');
 }
 
 function pairs(flat: readonly unknown[]): Record<string, unknown> {

@@ -99,7 +99,8 @@ export class SubscriptionConsumer {
       try {
         if (!groupReady) {
           if (await ensureGroup(redis, stream, this.subscription.id, this.subscription.streamStartId)) {
-            this.log.warn({ startId: this.subscription.streamStartId }, 'webhook consumer group was missing: created at the subscription start');
+            // Groups live in the stream: a stream that lost its data (reset, flush, failover) or was deleted lost them.
+            this.log.warn({ startId: this.subscription.streamStartId, stream: stream.key }, 'webhook consumer group was missing (the stream lost its data or was deleted, or the group was destroyed): recreated at the subscription start, so every event the stream holds after it is delivered, some perhaps again (same event ids)');
           }
           groupReady = true;
         }
