@@ -17,7 +17,7 @@ describe('migrations', () => {
       select table_name from information_schema.tables
       where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(t.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
-      'admin_unit', 'admin_unit_name', 'admin_unit_succession', 'api_key', 'audit_log', 'connection', 'indicator', 'indicator_value',
+      'admin_unit', 'admin_unit_name', 'admin_unit_succession', 'api_key', 'audit_log', 'connection', 'event_stream_marker', 'indicator', 'indicator_value',
       'indicator_value_dirty', 'observation', 'observation_contribution', 'observation_revision', 'outbox_event', 'period',
       'raw_record', 'rejected_record', 'source_record', 'sync_run', 'sync_run_stream', 'sync_state', 'target', 'target_document', 'unit_alias',
       'webhook_dead_letter', 'webhook_subscription',
