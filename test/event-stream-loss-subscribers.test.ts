@@ -80,6 +80,10 @@ describe('subscribers across a stream loss', () => {
     current.close();
     expect(messages.map((m) => m.id)).toEqual(after.slice(5).map((e) => e.entryId));
     expect(messages.every((m) => m.event === observationChangedEvent)).toBe(true);
+
+    const metrics = (await api.request({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain(`lgsp_event_stream_resets_total{stream="${f.stream}"} 1`);
+    expect(metrics).toContain(`lgsp_event_stream_republished_events_total{stream="${f.stream}"} 6`);
   });
 
   it('a webhook consumer group lost with the stream is recreated, and its subscription gets every event the outbox holds', async () => {
