@@ -55,7 +55,7 @@ describe('subscribers across a stream loss', () => {
 
     // Before the relay notices: the stream is gone.
     const early = await resume(before[5]?.entryId ?? '');
-    const [earlyGap] = await early.waitForMessages(1);
+    const [earlyGap] = await early.waitForMessages(1, 20_000);
     early.close();
     expect(earlyGap?.event).toBe('vn.lgsp.stream.gap');
     expect(JSON.parse(earlyGap?.data ?? '{}')).toMatchObject({ after: before[5]?.entryId, firstAvailable: null, reason: 'reset' });
@@ -65,7 +65,7 @@ describe('subscribers across a stream loss', () => {
     expect(await f.publish()).toBe(9);
     const after = await f.streamed();
     const late = await resume(before[2]?.entryId ?? '');
-    const [gap, ...rest] = await late.waitForMessages(10);
+    const [gap, ...rest] = await late.waitForMessages(10, 20_000);
     late.close();
     expect(gap?.event).toBe('vn.lgsp.stream.gap');
     expect(gap?.id).toBeUndefined();
@@ -76,7 +76,7 @@ describe('subscribers across a stream loss', () => {
 
     // A client of the new stream resumes where it was, with no gap.
     const current = await resume(after[4]?.entryId ?? '');
-    const messages = await current.waitForMessages(4);
+    const messages = await current.waitForMessages(4, 20_000);
     current.close();
     expect(messages.map((m) => m.id)).toEqual(after.slice(5).map((e) => e.entryId));
     expect(messages.every((m) => m.event === observationChangedEvent)).toBe(true);
