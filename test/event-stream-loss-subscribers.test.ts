@@ -5,6 +5,7 @@ import { egressPolicy } from '../src/boundary/egress.js';
 import { loadConfig } from '../src/config/env.js';
 import { observationChangedEvent, streamResetEvent } from '../src/events/outbox-events.js';
 import { startOutboxRelay } from '../src/events/run-relay.js';
+import { matchesFilter as matchesSseFilter, parseStreamEntry } from '../src/events/stream-events.js';
 import { readStreamMarker } from '../src/events/stream-marker.js';
 import { WebhookDispatcher } from '../src/events/webhooks/dispatcher.js';
 import { matchesFilter } from '../src/events/webhooks/filter.js';
@@ -116,8 +117,11 @@ describe('subscribers across a stream loss', () => {
     }
   });
 
-  it('a stream.reset event reaches every webhook subscription, whatever its filter', () => {
+  it('a stream.reset event reaches every webhook subscription and SSE client, whatever its filter', () => {
     expect(matchesFilter({ eventTypes: [observationChangedEvent], indicators: ['DVC_DOSSIERS_NEW'], units: ['91'] }, { type: streamResetEvent, indicator: null, unit: null })).toBe(true);
+    const reset = parseStreamEntry('1-0', ['id', 'event-9', 'type', streamResetEvent, 'subject', 'stream/x', 'event', JSON.stringify({ type: streamResetEvent, data: {} })]);
+    if (reset === null) throw new Error('the reset entry was not parsed');
+    expect(matchesSseFilter(reset, { types: new Set([observationChangedEvent]), indicators: new Set(['DVC_DOSSIERS_NEW']), units: new Set(['91']) })).toBe(true);
   });
 });
 
