@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { prunePublished, streamResetEvent } from '../src/events/outbox-events.js';
-import { StreamLostError } from '../src/events/redis-stream.js';
+import { toCloudEvent } from '../src/events/cloud-event.js';
+import { appendToStream, StreamLostError } from '../src/events/redis-stream.js';
 import { relayPending } from '../src/events/relay.js';
 import { readStreamMarker } from '../src/events/stream-marker.js';
 import { startStreamLossFixture, type StreamLossFixture } from './support/stream-loss-fixture.js';
@@ -102,5 +104,23 @@ describe('the relay notices a stream that lost what it published', () => {
     expect(await f.publish()).toBe(3);
     expect(f.losses).toEqual([expect.objectContaining({ lostEvents: 3, republishedEvents: 3, missingEvents: 0 })]);
     expect((await f.streamed()).map((e) => e.event.id)).toEqual((await f.outbox()).map((e) => e.id));
+  });
+});
+
+describe('the guarded append', () => {
+  it('checks the count in every script call of a large append, and appends nothing to a stream that counts fewer than expected', async () => {
+    const redis = new Redis(redisUrl);
+    const target = { key: `lgsp-test:guarded-append:${randomBytes(4).toString('hex')}`, maxLength: 100_000 };
+    const events = Array.from({ length: 2_500 }, (_, i) => toCloudEvent({ id: `event-${i}`, seq: i, type: 'vn.lgsp.sync.completed.v1', subject: `sync/src/${i}`, time: new Date().toISOString(), data: {} }, 'urn:lgsp-connect:test'));
+    try {
+      // Three script calls, each expecting the entries of the calls before it.
+      expect(await appendToStream(redis, target, events, 0)).toMatchObject({ entriesAdded: 2_500, length: 2_500 });
+      expect(await appendToStream(redis, target, events.slice(0, 10), 2_500)).toMatchObject({ entriesAdded: 2_510 });
+      await expect(appendToStream(redis, target, events, 2_511)).rejects.toBeInstanceOf(StreamLostError);
+      expect(await redis.xlen(target.key)).toBe(2_510);
+    } finally {
+      await redis.del(target.key);
+      redis.disconnect();
+    }
   });
 });
