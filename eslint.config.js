@@ -18,4 +18,5 @@ export default tseslint.config(
   // Fastify plugins are async by contract, whether or not a given one awaits.
   { files: ['src/api/routes/**/*.ts'], rules: { '@typescript-eslint/require-await': 'off' } },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/*.js', 'scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
 );

@@ -1,7 +1,11 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../src/periods/period.js';
 import { ensurePeriods } from '../src/periods/store.js';
+import { duplicateKeys } from './support/json-duplicate-keys.js';
 import { runCli } from './support/run-cli.js';
 import { loadProvinceReference } from './support/warehouse-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -15,14 +19,25 @@ describe('lgsp CLI', () => {
 
   it('demo: migrates, loads at province level without commune files, syncs the emulated sources and shows each province against its targets', async () => {
     const stream = `lgsp-test:demo-events:${process.pid}`;
-    const r = await runCli(['demo'], { DATABASE_URL: t.url, LGSP_ADMIN_UNITS_DIR: '/nonexistent/admin-units', LGSP_QUEUE_PREFIX: `lgsp-demo-test-${process.pid}`, LGSP_EVENTS_STREAM: stream });
-    expect(r.stderr).not.toMatch(/error/i);
+    const logFile = join(tmpdir(), `lgsp-demo-test-${process.pid}.log`);
+    const r = await runCli(['demo', '--log-file', logFile], { LOG_LEVEL: 'info', DATABASE_URL: t.url, LGSP_ADMIN_UNITS_DIR: '/nonexistent/admin-units', LGSP_QUEUE_PREFIX: `lgsp-demo-test-${process.pid}`, LGSP_EVENTS_STREAM: stream });
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/applied 0001_reference, 0002_pipeline/);
+    // A short report for people: no log lines among it; every log line is in the file, as JSON, each key once.
+    expect(r.stdout.split('\n').length).toBeLessThanOrEqual(80);
+    expect(r.stdout).not.toMatch(/^\s*\{/m);
+    const logLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line !== '');
+    expect(logLines.length).toBeGreaterThan(10);
+    for (const line of logLines) {
+      expect(JSON.parse(line)).toHaveProperty('msg');
+      expect(duplicateKeys(line), line).toEqual([]);
+    }
+    rmSync(logFile, { force: true });
+    expect(r.stdout).toMatch(/schema: applied 0001_reference, 0002_pipeline/);
     expect(r.stdout).toMatch(/commune files were not found at \/nonexistent\/admin-units/);
     // One connection per source and province, each with records of its own.
     for (const source of ['dvc-portal', 'payment-stats', 'patent-registry', 'gso-pxweb', 'spreadsheet']) {
-      for (const province of ['91', '40']) expect(r.stdout).toMatch(new RegExp(`${source}-${province}\\s+succeeded records [1-9]`));
+      for (const province of ['91', '40']) expect(r.stdout).toMatch(new RegExp(`${source}-${province}\\s+succeeded\\s+[1-9]`));
     }
     // The printed rate is the materialised value of the merged An Giang for 2025, rounded.
     const stored = await t.db
@@ -32,9 +47,10 @@ describe('lgsp CLI', () => {
       .where('v.indicator_code', '=', 'DVC_ONLINE_RATE').where('u.code', '=', '91').where('u.valid_from', '=', '2025-07-01').where('v.period_code', '=', '2025')
       .executeTakeFirstOrThrow();
     const shown = Number(stored.value).toFixed(2);
-    expect(r.stdout).toMatch(new RegExp(`DVC_ONLINE_RATE\\s+${shown.replace('.', '\\.')} \\(2025\\)\\s+> 80 by 2030\\s+02-CTr/TU\\s+(met|not met)`));
-    expect(r.stdout).toMatch(/40 Nghệ An\nindicator/);
-    expect(r.stdout).toMatch(/Indicator catalogue \(27\)/);
+    // An Giang's two documents side by side, Nghệ An's value after them.
+    expect(r.stdout).toMatch(/indicator\s+An Giang 91\s+target 02-CTr\/TU\s+target an-giang-plan-03-nq-cp\s+Nghệ An 40\n/);
+    expect(r.stdout).toMatch(new RegExp(`DVC_ONLINE_RATE\\s+${shown.replace('.', '\\.')} \\(2025\\)\\s+> 80: (met|not met)\\s+> 80: (met|not met)\\s+\\d+\\.\\d\\d \\(2025\\)`));
+    expect(r.stdout).toMatch(/Nghệ An: its plan sets no numeric 2030 target/);
     const units = await t.db.selectFrom('admin_unit').select(({ fn }) => ['level', fn.countAll<number>().as('n')]).groupBy('level').orderBy('level').execute();
     expect(units).toEqual([{ level: 'country', n: 1 }, { level: 'province', n: 97 }]);
 

@@ -16,7 +16,7 @@ function capture() {
 describe('logging', () => {
   it('never writes secrets', () => {
     const { lines, stream } = capture();
-    const log = createLogger('info', stream);
+    const log = createLogger('info', { destination: stream });
     log.info({ connectionId: 'dvc-91', auth: { clientSecret: 's3cr3t', token: 'tok-123' }, headers: { authorization: 'Bearer abc' }, apiKey: 'k-1' }, 'request');
     const text = lines.join('');
     expect(text).toContain('"connectionId":"dvc-91"');

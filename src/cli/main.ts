@@ -1,52 +1,43 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerCliAudit } from './audit-hook.js';
-import { ExitCode } from './context.js';
-import { registerAuditCommands } from './commands/audit.js';
-import { registerApiKeyCommands } from './commands/apikey.js';
-import { registerCatalogueCommand } from './commands/catalogue.js';
-import { registerConnectionsCommands } from './commands/connections.js';
-import { registerConnectorCommands } from './commands/connector.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerMigrateCommand } from './commands/migrate.js';
-import { registerQueryCommand } from './commands/query.js';
-import { registerReferenceCommands } from './commands/reference.js';
-import { registerRejectedCommands } from './commands/rejected.js';
-import { registerReplayCommand } from './commands/replay.js';
-import { registerRunsCommands } from './commands/runs.js';
-import { registerScheduleCommands } from './commands/schedule.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerSyncCommand } from './commands/sync.js';
-import { registerUnitsCommands } from './commands/units.js';
-import { registerWebhookCommands } from './commands/webhooks.js';
-import { registerUploadCommand } from './commands/upload.js';
+import { commandIndex } from './command-index.js';
+
+// Exit codes as in ./context.ts (not imported: it loads the warehouse modules, and `--help` must start fast).
+const exitOk = 0;
+const exitUsage = 2;
+
+/** The package's version, read from package.json above this file (src/cli/ or dist/src/cli/). */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
 
 const program = new Command('lgsp')
   .description('lgsp-connect: Resolution 57 indicators from the provincial LGSP sources into one warehouse')
+  .version(packageVersion(), '-V, --version', 'the version of lgsp-connect')
   .showHelpAfterError('(run `lgsp --help` for the commands)')
   // Set before the subcommands are added, so they inherit it: bad usage exits 2, not commander's 1.
   .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+    process.exit(err.exitCode === 0 ? exitOk : exitUsage);
   });
 
-registerDemoCommand(program);
-registerMigrateCommand(program);
-registerReferenceCommands(program);
-registerUnitsCommands(program);
-registerCatalogueCommand(program);
-registerQueryCommand(program);
-registerConnectionsCommands(program);
-registerScheduleCommands(program);
-registerSyncCommand(program);
-registerUploadCommand(program);
-registerConnectorCommands(program);
-registerRunsCommands(program);
-registerRejectedCommands(program);
-registerReplayCommand(program);
-registerServeCommand(program);
-registerApiKeyCommands(program);
-registerWebhookCommands(program);
-registerAuditCommands(program);
-registerCliAudit(program); // records every state-changing command after its action
+// Only the command that runs is loaded; without one (`--help`, a typo) each is listed by its summary.
+const words = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const name = words[0] === 'help' ? words[1] : words[0];
+const entry = commandIndex.find((c) => c.name === name);
+if (entry) {
+  (await entry.load())(program);
+  const { registerCliAudit } = await import('./audit-hook.js');
+  registerCliAudit(program); // records every state-changing command after its action
+} else {
+  for (const c of commandIndex) program.command(c.name).description(c.summary);
+}
 
 await program.parseAsync(process.argv);

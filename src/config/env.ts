@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { logFormats, type LogFormat } from '../logger.js';
 import { projectRoot } from './project-root.js';
 
 const postgresUrl = z
@@ -19,6 +20,8 @@ export const envSchema = z.object({
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /** auto: readable lines on a terminal, JSON lines otherwise; json or pretty: always that. */
+  LOG_FORMAT: z.enum(logFormats, { error: 'expected one of auto, json, pretty' }).default('auto'),
   /** Folder with the commune files of ../shared/data/admin-units; relative paths are taken from the project root. */
   LGSP_ADMIN_UNITS_DIR: z.string().min(1, 'expected a folder path').default('../shared/data/admin-units'),
   /** Extra connector modules for the workers, comma-separated paths (each default-exports a connector). */
@@ -112,6 +115,7 @@ export interface AppConfig {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly logFormat: LogFormat;
   readonly adminUnitsDir: string;
   readonly connectorModules: readonly string[];
   /** Redis connection and key prefix of the queues. */
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     adminUnitsDir: fromProjectRoot(e.LGSP_ADMIN_UNITS_DIR),
     queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX },
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),

@@ -1,8 +1,9 @@
 import { installedConnectors } from '../connector-sdk/installed.js';
 import type { CliContext } from '../cli/context.js';
 import { renderTable } from '../cli/table.js';
-import { printLoadReport } from '../cli/commands/reference.js';
-import { printCatalogue } from '../cli/commands/catalogue.js';
+import { printLoadSummary } from '../cli/commands/reference.js';
+import { formatDuration } from '../cli/format-run.js';
+import { followRuns } from '../cli/runs-progress.js';
 import { startOutboxRelay, type RunningRelay } from '../events/run-relay.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, requestSync } from '../queue/sync-queue.js';
@@ -10,17 +11,19 @@ import { createSyncWorker } from '../queue/sync-worker.js';
 import { loadReferenceData } from '../reference/load-reference.js';
 import { upsertConnection } from '../warehouse/connections.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
-import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import type { SyncRun } from '../warehouse/sync-runs.js';
+import { durationMs } from '../operations/runs.js';
 import { demoConfig } from './boundary.js';
 import { startDemoApi } from './demo-api.js';
 import { retireEarlierDemoConnections } from './earlier-connections.js';
 import { demoProvinces } from './provinces.js';
-import { resolution57Rows } from './resolution57-table.js';
+import { resolution57Overview } from './resolution57-table.js';
 import { startDemoSources } from './sources.js';
 
-function runLine(run: SyncRun): string {
-  const n = (x: number) => x.toLocaleString('en');
-  return `${run.connection_id.padEnd(22)} ${run.status.padEnd(9)} records ${n(run.records_fetched)} (rejected ${n(run.records_rejected)}), observations +${n(run.observations_inserted)} ~${n(run.observations_updated)}`;
+const n = (x: number) => x.toLocaleString('en');
+
+function runRow(run: SyncRun): string[] {
+  return [run.connection_id, run.status, n(run.records_fetched), n(run.records_rejected), n(run.observations_inserted), n(run.observations_updated), formatDuration(durationMs(run))];
 }
 
 /**
@@ -28,12 +31,13 @@ function runLine(run: SyncRun): string {
  * sync worker, connect each source once per province, sync 2024-01 to now, and show each province's Resolution 57
  * indicators against its targets.
  */
-export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean }): Promise<number> {
+export async function runDemo(hostCtx: CliContext, options: { readonly stayUp: boolean; readonly logFile: string }): Promise<number> {
   const ctx: CliContext = { ...hostCtx, config: demoConfig(hostCtx.config) };
-  ctx.print('== 1. Warehouse schema and reference data');
+  ctx.print(`lgsp-connect demo: the pipeline end to end on this machine. Full log: ${options.logFile}`);
+  ctx.print('\n== 1. Warehouse schema and reference data');
   const applied = await migrateToLatest(ctx.db);
-  ctx.print(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
-  printLoadReport(ctx, await loadReferenceData(ctx.db, { adminUnitsDir: ctx.config.adminUnitsDir, logger: ctx.logger }));
+  ctx.print(applied.length > 0 ? `  schema: applied ${applied.join(', ')}` : '  schema: up to date');
+  printLoadSummary(ctx, await loadReferenceData(ctx.db, { adminUnitsDir: ctx.config.adminUnitsDir, logger: ctx.logger }));
 
   await checkRedis(ctx.config.redisUrl);
   ctx.print('\n== 2. Source emulators, a sync worker, the outbox relay and the API');
@@ -55,14 +59,14 @@ export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean })
 
     ctx.print(`\n== 3. One connection per source and province (${demoProvinces.map((p) => `${p.name} ${p.code}`).join(', ')}), synced from 2024-01`);
     for (const id of await retireEarlierDemoConnections(ctx.db)) ctx.print(`  removed ${id}: an earlier demo's connection for both provinces (its figures come from the per-province connections now)`);
-    const runs: number[] = [];
+    const runIds: number[] = [];
     for (const connection of connections) {
       await upsertConnection(ctx.db, connection);
-      const { run, joined } = await requestSync(ctx.db, queue, { connectionId: connection.id, mode: 'incremental' });
-      runs.push(run.id);
-      ctx.print(`  ${connection.id}: run ${run.id}${joined ? ' (already active: following it)' : ''}`);
+      const { run } = await requestSync(ctx.db, queue, { connectionId: connection.id, mode: 'incremental' });
+      runIds.push(run.id);
     }
-    const finished = await followRuns(ctx, runs);
+    const finished = await followRuns(ctx.db, runIds);
+    ctx.print(renderTable(['connection', 'status', 'records', 'rejected', 'new', 'changed', 'time'], finished.map(runRow)));
     const failed = finished.filter((r) => r.status !== 'succeeded');
     await relay.drained();
     const published = relay.published();
@@ -70,25 +74,23 @@ export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean })
       ? `  ${published.toLocaleString('en')} change events published to the Redis Stream ${ctx.config.events.stream}`
       : `  the change events go to the Redis Stream ${ctx.config.events.stream} through the relay already running (\`npm run relay\`)`);
 
-    ctx.print('\n== 4. Resolution 57 indicators by province (latest value, 2030 targets by document)');
-    for (const { code, name } of demoProvinces) {
-      ctx.print(`\n${code} ${name}`);
-      ctx.print(renderTable(['indicator', 'latest value', 'target', 'document', 'status'], await resolution57Rows(ctx.db, code)));
-    }
-    ctx.print('\nNghệ An\'s Action Plan 328-KH/TU sets no numeric 2030 target; An Giang\'s two documents disagree and both are shown.');
-    ctx.print('\n== 5. The catalogue');
-    await printCatalogue(ctx, false);
+    ctx.print('\n== 4. Resolution 57: latest value by province, against each 2030 target by document');
+    const overview = await resolution57Overview(ctx.db, demoProvinces);
+    ctx.print(renderTable(overview.headers, overview.rows));
+    for (const p of overview.withoutTargets) ctx.print(`  ${p.name}: its plan sets no numeric 2030 target (Nghệ An's Action Plan 328-KH/TU), so only values are shown.`);
+    ctx.print('  Documents that disagree (An Giang\'s 02-CTr/TU and its plan under Resolution 03/NQ-CP) are shown side by side.');
     if (failed.length > 0) {
       ctx.print(`\n${failed.length} sync(s) did not succeed: see \`lgsp runs show <run>\`.`);
       return 1;
     }
-    ctx.print('\nNext: `lgsp runs list`, `lgsp rejected list`, `lgsp query DVC_ONLINE_RATE --unit 91 --period 2025`.');
-    ctx.print(`The API: curl -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/progress?unit=91'`);
-    ctx.print(`The change events (Server-Sent Events, from the start of the stream): curl -N -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/events/stream?lastEventId=0&indicator=DVC_ONLINE_RATE'`);
+    ctx.print('\n== 5. Next');
+    ctx.print('  `lgsp runs list`, `lgsp rejected list`, `lgsp catalogue`, `lgsp query DVC_ONLINE_RATE --unit 91 --period 2025`.');
+    ctx.print(`  The API: curl -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/progress?unit=91'`);
+    ctx.print(`  The change events (Server-Sent Events, from the start of the stream): curl -N -H 'Authorization: Bearer ${api.readKey}' '${api.url}/v1/events/stream?lastEventId=0&indicator=DVC_ONLINE_RATE'`);
     if (options.stayUp) {
       ctx.print(`\nThe API and the emulators stay up at ${api.url} until you press Ctrl-C.`);
       await untilInterrupted();
-    } else ctx.print('To keep the API up after the demo: `npm run demo -- --stay-up`, or `npm run lgsp -- serve` with a key from `npm run lgsp -- apikey create --scopes read`.');
+    } else ctx.print('  To keep the API up after the demo: `npm run demo -- --stay-up`, or `npm run lgsp -- serve` with a key from `npm run lgsp -- apikey create --scopes read`.');
     return 0;
   } finally {
     await relay.stop();
@@ -104,21 +106,4 @@ function untilInterrupted(): Promise<void> {
     process.once('SIGINT', () => { resolve(); });
     process.once('SIGTERM', () => { resolve(); });
   });
-}
-
-/** Polls the runs until each has ended, printing a line whenever a run's counters move. */
-async function followRuns(ctx: CliContext, runIds: readonly number[]): Promise<SyncRun[]> {
-  const last = new Map<number, string>();
-  for (;;) {
-    const runs = await Promise.all(runIds.map((id) => getRun(ctx.db, id)));
-    for (const r of runs) {
-      if (!r) continue;
-      const line = runLine(r);
-      if (last.get(r.id) !== line) ctx.print(`  ${line}`);
-      last.set(r.id, line);
-    }
-    const done = runs.filter((r): r is SyncRun => r !== undefined && (r.status === 'succeeded' || r.status === 'failed'));
-    if (done.length === runIds.length) return done;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }

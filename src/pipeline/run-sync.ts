@@ -5,7 +5,7 @@ import type { ConnectorContext, ConnectorDefinition, Json, StreamDefinition } fr
 import { loadIndicatorRules, type ContributorTree } from '../aggregation/index.js';
 import { NotFoundError } from '../errors.js';
 import { CoalescingTask } from '../process/coalescing-task.js';
-import type { Logger } from '../logger.js';
+import { childLogger, type Logger } from '../logger.js';
 import { findConnection, type Connection } from '../warehouse/connections.js';
 import type { Db } from '../warehouse/database.js';
 import { readCursor, readRunProgress, writeCursor } from '../warehouse/sync-state.js';
@@ -57,7 +57,7 @@ export function connectorContext(connector: ConnectorDefinition, connection: Con
     connectionId: connection.id,
     config: parsed.data,
     secrets: resolveSecrets(connection.id, connector.secrets, refs.data, boundary, env),
-    logger: logger.child({ connectionId: connection.id, connector: connector.id }),
+    logger: childLogger(logger, { connectionId: connection.id, connector: connector.id }),
     boundary,
   };
 }

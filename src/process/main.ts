@@ -18,7 +18,7 @@ export async function runProcess(name: string, start: (ctx: ProcessContext) => P
   let ctx: ProcessContext | undefined;
   try {
     const config = loadConfig();
-    const logger = createLogger(config.logLevel).child({ process: name });
+    const logger = createLogger(config.logLevel, { format: config.logFormat }).child({ process: name });
     const db = createDb(config.databaseUrl);
     ctx = { config, logger, db };
     await checkPostgres(db, config.databaseUrl);

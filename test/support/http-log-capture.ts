@@ -20,7 +20,7 @@ export function captureLogs(level = 'debug'): LogCapture {
   });
   const text = (): string => chunks.join('');
   return {
-    logger: createLogger(level, stream),
+    logger: createLogger(level, { destination: stream }),
     text,
     lines: () =>
       text()

@@ -29,6 +29,16 @@ export function printLoadReport(ctx: CliContext, report: ReferenceLoadReport): v
   ctx.print(`\nloaded in ${(report.durationMs / 1000).toFixed(1)} s`);
 }
 
+const held = (c: UpsertCounts) => (c.inserted + c.updated + c.unchanged).toLocaleString('en');
+
+/** The load in a few lines, for a report that goes on to other things (the demo). */
+export function printLoadSummary(ctx: CliContext, report: ReferenceLoadReport): void {
+  const units = report.adminUnits.counts;
+  ctx.print(`  reference: ${held(report.indicators)} indicators, ${held(units.admin_unit)} administrative units (${held(units.admin_unit_succession)} successions), ${held(report.targets.targets)} targets from ${held(report.targets.documents)} documents; loaded in ${(report.durationMs / 1000).toFixed(1)} s`);
+  for (const note of report.adminUnits.notes) ctx.print(`  note: ${note}`);
+  if (report.problems.length > 0) ctx.print(`  ${report.problems.length} row(s) of the input were skipped, everything else loaded: \`lgsp reference load\` lists each with its reason.`);
+}
+
 /** Loads the reference data and reports it; exit 3 when some rows were skipped. */
 export async function runReferenceLoad(ctx: CliContext, dir: string | undefined, json: boolean): Promise<number> {
   const report = await loadReferenceData(ctx.db, { adminUnitsDir: dir ?? ctx.config.adminUnitsDir, logger: ctx.logger });

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SourceError } from '../../errors.js';
+import { childLogger } from '../../logger.js';
 import { linkSignals } from './abort.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { anonymous, type AuthStrategy } from './auth.js';
@@ -25,7 +26,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const settings = resolveOptions(options);
   const { baseUrl, connectionId, auth: authConfig } = settings;
   const redactor = new Redactor();
-  const logger = options.logger.child({ connectionId, component: 'http-client' });
+  const logger = childLogger(options.logger, { connectionId, component: 'http-client' });
   const transport = new Transport(authConfig?.kind === 'api-key' ? [authConfig.header] : [], settings.egress.agents);
   const executor = new RequestExecutor(transport, {
     connectionId,
