@@ -13,10 +13,13 @@ export function registerConnectorCommands(program: Command): void {
     .argument('<id>', 'the connector id, e.g. tax-office')
     .action(async (id: string) => {
       await runCommand(async () => {
-        const files = await scaffoldConnector(join(projectRoot, 'connectors'), id);
+        const { files, registered } = await scaffoldConnector(join(projectRoot, 'connectors'), id);
         for (const f of files) process.stdout.write(`created ${f}\n`);
+        process.stdout.write(registered
+          ? `registered it in connectors/index.ts\n`
+          : `connectors/index.ts has an unexpected shape: import ./${id}/index.js there and add it to builtInConnectors\n`);
         process.stdout.write(
-          `\nNext: run its test (npx vitest run connectors/${id}), change it into the real source's contract, and add it to connectors/index.ts.` +
+          `\nNext: run its test (npx vitest run connectors/${id}), then change it into the real source's contract and the indicator it feeds.` +
             '\nThe walk-through is docs/adding-a-connector.md.\n',
         );
         return ExitCode.ok;

@@ -9,6 +9,12 @@ import { createHttpClient } from '../../src/connector-sdk/http/index.js';
 import { defineConnector, type Json } from '../../src/connector-sdk/types.js';
 import { endsOn, parsePeriod } from '../../src/periods/period.js';
 
+/**
+ * TODO: the indicator this source feeds (a code of config/indicators.yaml). Until then the records go to this
+ * placeholder, which no catalogue has: a real sync rejects them (UNKNOWN_INDICATOR), the test loads it for itself.
+ */
+export const placeholderIndicator = '__CODE___EXAMPLE';
+
 /** The connection's settings (stored in connection.config). Secrets are referenced, never stored here. */
 export const configSchema = z.object({
   baseUrl: z.url(),
@@ -39,9 +45,12 @@ export default defineConnector({
         let page = typeof options.cursor === 'number' ? options.cursor : 0;
         for (;;) {
           const body = await http.getJson('/records', { params: { page, size: ctx.config.pageSize }, parse: (b: unknown) => pageSchema.parse(b) });
-          page = body.next ?? page + 1;
-          yield { records: body.records.map((r, index) => ({ key: r.id, data: r as Json, location: { page, index } })), cursor: page };
+          const records = body.records.map((r, index) => ({ key: r.id, data: r as Json, location: { page, index } }));
+          // After the last page the cursor stays on it: records added to it later are read by the next sync
+          // (the ones already landed are unchanged, so they cost nothing).
+          yield { records, cursor: body.next ?? page };
           if (body.next === null) return;
+          page = body.next;
         }
       },
       normalise(record) {
@@ -49,8 +58,7 @@ export default defineConnector({
         if (typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value < 0) {
           return { rejected: { code: 'NOT_A_COUNT', reason: \`value \${JSON.stringify(r.value)} is not a non-negative whole number\` } };
         }
-        // TODO: the indicator this source feeds (see config/indicators.yaml).
-        return { observations: [{ indicator: 'SMART_CITIES', unit: { code: r.province, asOf: endsOn(parsePeriod(r.month)) }, period: r.month, value: r.value }] };
+        return { observations: [{ indicator: placeholderIndicator, unit: { code: r.province, asOf: endsOn(parsePeriod(r.month)) }, period: r.month, value: r.value }] };
       },
     },
   ],
@@ -129,8 +137,9 @@ import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { loadProvinceReference, provinceValue } from '../../test/support/warehouse-fixtures.js';
+import { loadIndicatorCatalogue } from '../../src/reference/indicator-catalogue.js';
 import { __CLASS__Emulator } from './emulator/server.js';
-import connector from './index.js';
+import connector, { placeholderIndicator } from './index.js';
 import { testBoundary } from '../../test/support/boundary.js';
 
 describe('__ID__ through the real engine', () => {
@@ -139,6 +148,8 @@ describe('__ID__ through the real engine', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     await loadProvinceReference(t.db);
+    // The placeholder is in no catalogue: the test adds it (drop this once the connector feeds a real indicator).
+    await loadIndicatorCatalogue(t.db, [{ code: placeholderIndicator, name_vi: 'Ví dụ', name_en: 'Example', measure_unit: 'records', direction: 'higher_is_better', aggregation: { units: 'sum', periods: 'last' } }]);
     const baseUrl = await emulator.start();
     await insertConnection(t.db, { id: '__ID__', connectorId: connector.id, name: '__ID__', config: { baseUrl }, secretRefs: {} });
   });
@@ -156,9 +167,20 @@ describe('__ID__ through the real engine', () => {
     expect(done.status).toBe('succeeded');
     expect(emulator.faults).toEqual({ serverErrors: [], resetMidBody: 0 }); // both served, both retried
     expect(done.records_rejected).toBe(1);
+    // Where the bad record sits: the first page (0), its third record.
+    const rejected = await t.db.selectFrom('rejected_record').select(['code', 'location']).executeTakeFirstOrThrow();
+    expect(rejected).toMatchObject({ code: 'NOT_A_COUNT', location: { page: 0, index: 2 } });
     // Hand-computed from the emulator's records.
-    expect(await provinceValue(t.db, 'SMART_CITIES', '91', '2025-08', '2025-08-31')).toBe('2');
-    expect(await provinceValue(t.db, 'SMART_CITIES', '40', '2025-08', '2025-08-31')).toBe('1');
+    expect(await provinceValue(t.db, placeholderIndicator, '91', '2025-08', '2025-08-31')).toBe('2');
+    expect(await provinceValue(t.db, placeholderIndicator, '40', '2025-08', '2025-08-31')).toBe('1');
+  });
+
+  it('reads a record added to the last page after a sync', async () => {
+    emulator.records.push({ id: 'late', province: '40', month: '2025-09', value: 4 });
+    const { run } = await createRun(t.db, { connectionId: '__ID__', mode: 'incremental' });
+    const deps = { db: t.db, logger: createLogger('silent'), connectors: new ConnectorRegistry([connector]), boundary: testBoundary() };
+    expect((await executeRun(deps, run.id, { signal: new AbortController().signal })).status).toBe('succeeded');
+    expect(await provinceValue(t.db, placeholderIndicator, '40', '2025-09', '2025-09-30')).toBe('4');
   });
 });
 `,
@@ -169,7 +191,8 @@ For data stewards: what this source is, how to connect it, what it feeds, and it
 - **Source:** TODO (system, owner, how it is reached through the LGSP).
 - **Config:** \`baseUrl\`, \`pageSize\` (default 100).
 - **Secrets:** none (or: \`--secret name=env:LGSP_SECRET_…\`, a variable the host publishes to connections, or \`=file:<name>\` in its secrets folder).
-- **Feeds:** TODO indicator codes (config/indicators.yaml).
+- **Feeds:** TODO indicator codes (config/indicators.yaml); until then the placeholder \`__CODE___EXAMPLE\`, which
+  no catalogue has, so a real sync rejects its records.
 - **Known traps:** TODO (legacy codes before 2025-07-01, revisions, number formats ...).
 - **Emulator:** \`emulator/server.ts\` serves the contract with generated data and switchable faults (the shared
   transport faults of \`src/connector-sdk/emulator/\`: 429, 5xx bursts, slow answers, resets mid-body).
