@@ -41,10 +41,13 @@ export interface ValueFilter {
   readonly periods: readonly string[] | null;
   /** Kinds to return; both when null. */
   readonly kind: ValueKind | null;
+  /** The values as the warehouse held them at this instant (read from the revisions); null: today's. */
+  readonly knownAt: Date | null;
 }
 
+/** A knownAt page is always in indicator order: the revision tables have only their key index (see readKnownRows). */
 export function orderOf(filter: ValueFilter): PageOrder {
-  return filter.periods !== null && filter.unitId === null ? 'period' : 'indicator';
+  return filter.periods !== null && filter.unitId === null && filter.knownAt === null ? 'period' : 'indicator';
 }
 
 export interface PageUnit {
@@ -138,13 +141,40 @@ const orderColumns: Record<PageOrder, string> = {
   period: 't.period_code, t.indicator_code, t.unit_id',
 };
 
+/**
+ * The rows of one kind as they were at `knownAt`: per key, the latest revision changed at or before it, unless that
+ * was a remove. Plan: the revision table's key index (indicator, unit, period, id) is read in order from the cursor
+ * (the same conditions as today's rows: the key columns are named alike); an incremental sort puts each key's
+ * revisions newest first (they arrive grouped by key), `distinct on` keeps the first, removes are dropped, and the
+ * limit stops the scan. A page costs the revisions of its keys plus those of removed keys it skips, never a scan
+ * of the table (migration 0017).
+ */
+function knownRows(kind: ValueKind, where: Condition, by: Condition, limit: number, knownAt: Date): Condition {
+  const latest =
+    kind === 'observed'
+      ? sql`select distinct on (t.indicator_code, t.unit_id, t.period_code)
+                   t.indicator_code, t.unit_id, t.period_code, t.change, t.new_value as value, t.new_status as status, t.connection_id,
+                   t.sync_run_id, t.changed_at, null::jsonb as notes, t.units_via_succession
+            from observation_revision t where ${where} and t.changed_at <= ${knownAt} order by ${by}, t.id desc`
+      : sql`select distinct on (t.indicator_code, t.unit_id, t.period_code)
+                   t.indicator_code, t.unit_id, t.period_code, t.change, t.new_value as value, null as status, null as connection_id,
+                   t.sync_run_id, t.changed_at, t.notes, null::boolean as units_via_succession
+            from indicator_value_revision t where ${where} and t.changed_at <= ${knownAt} order by ${by}, t.id desc`;
+  return sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, t.status, t.connection_id, t.sync_run_id,
+                    t.changed_at, t.notes, t.units_via_succession
+             from (select * from (${latest}) t where t.change <> 'remove' order by ${by} limit ${limit}) t
+             join indicator i on i.code = t.indicator_code`;
+}
+
 /** Rows of one kind matching `conditions`, in `order`, at most `limit`: a top-N scan of an index, units joined to its rows only. */
-async function select(db: Db, kind: ValueKind, conditions: readonly Condition[], order: PageOrder, limit: number): Promise<Row[]> {
+async function select(db: Db, kind: ValueKind, conditions: readonly Condition[], order: PageOrder, limit: number, knownAt: Date | null): Promise<Row[]> {
   if (limit <= 0) return [];
   const where = sql.join([sql`true`, ...conditions], sql` and `);
   const by = sql.raw(orderColumns[order]);
   const inner =
-    kind === 'observed'
+    knownAt !== null
+      ? knownRows(kind, where, by, limit, knownAt)
+      : kind === 'observed'
       ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
                    t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
             from observation t where ${where} order by ${by} limit ${limit}`
@@ -183,7 +213,7 @@ async function readKind(db: Db, kind: ValueKind, filter: ValueFilter, after: Pag
       if (cond === 'none') return [];
       if (cond !== 'all') conditions.push(cond);
     }
-    return select(db, kind, conditions, 'indicator', limit);
+    return select(db, kind, conditions, 'indicator', limit, filter.knownAt);
   }
   // Period first: the rest of the cursor's period, then the periods after it, each a descent of the period index.
   const periods = [...(filter.periods ?? [])].sort();
@@ -198,11 +228,11 @@ async function readKind(db: Db, kind: ValueKind, filter: ValueFilter, after: Pag
       ], inclusive);
       if (cond !== 'none') {
         const conditions = [sql`t.period_code = ${after.period}`, ...indicator, ...(cond === 'all' ? [] : [cond])];
-        rows.push(...(await select(db, kind, conditions, 'period', limit)));
+        rows.push(...(await select(db, kind, conditions, 'period', limit, null)));
       }
     }
   }
-  if (later.length > 0 && rows.length < limit) rows.push(...(await select(db, kind, [sql`t.period_code = any(${later}::text[])`, ...indicator], 'period', limit - rows.length)));
+  if (later.length > 0 && rows.length < limit) rows.push(...(await select(db, kind, [sql`t.period_code = any(${later}::text[])`, ...indicator], 'period', limit - rows.length, null)));
   return rows;
 }
 
