@@ -143,26 +143,31 @@ const orderColumns: Record<PageOrder, string> = {
 
 /**
  * The rows of one kind as they were at `knownAt`: per key, the latest revision changed at or before it, unless that
- * was a remove. Plan: the revision table's key index (indicator, unit, period, id) is read in order from the cursor
- * (the same conditions as today's rows: the key columns are named alike); an incremental sort puts each key's
- * revisions newest first (they arrive grouped by key), `distinct on` keeps the first, removes are dropped, and the
- * limit stops the scan. A page costs the revisions of its keys plus those of removed keys it skips, never a scan
- * of the table (migration 0017).
+ * was a remove. Plan (migration 0017; measured in docs/benchmarks.md): the revision table's key index (indicator,
+ * unit, period, id) is read in order from the cursor, with the same conditions as today's rows (the key columns are
+ * named alike), and the limit stops the scan; each revision read is kept only if it is its key's latest at the
+ * instant, one backward descent of the same index. A page costs the revisions of its keys (and of removed keys it
+ * skips), never a sort of the table: `distinct on` would sort every revision before the first row.
+ * `id >=` the latest, not `=`: the same rows (the revision itself is one of those at or before the instant), but
+ * the planner's estimate of an equality to a subquery is so low it would plan a scan of the table (and JIT it).
  */
-function knownRows(kind: ValueKind, where: Condition, by: Condition, limit: number, knownAt: Date): Condition {
-  const latest =
+function knownRows(kind: ValueKind, where: Condition, limit: number, knownAt: Date): Condition {
+  const table = sql.table(kind === 'observed' ? 'observation_revision' : 'indicator_value_revision');
+  const columns =
     kind === 'observed'
-      ? sql`select distinct on (t.indicator_code, t.unit_id, t.period_code)
-                   t.indicator_code, t.unit_id, t.period_code, t.change, t.new_value as value, t.new_status as status, t.connection_id,
-                   t.sync_run_id, t.changed_at, null::jsonb as notes, t.units_via_succession
-            from observation_revision t where ${where} and t.changed_at <= ${knownAt} order by ${by}, t.id desc`
-      : sql`select distinct on (t.indicator_code, t.unit_id, t.period_code)
-                   t.indicator_code, t.unit_id, t.period_code, t.change, t.new_value as value, null as status, null as connection_id,
-                   t.sync_run_id, t.changed_at, t.notes, null::boolean as units_via_succession
-            from indicator_value_revision t where ${where} and t.changed_at <= ${knownAt} order by ${by}, t.id desc`;
+      ? sql`t.new_status as status, t.connection_id, null::jsonb as notes, t.units_via_succession`
+      : sql`null as status, null as connection_id, t.notes, null::boolean as units_via_succession`;
   return sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, t.status, t.connection_id, t.sync_run_id,
                     t.changed_at, t.notes, t.units_via_succession
-             from (select * from (${latest}) t where t.change <> 'remove' order by ${by} limit ${limit}) t
+             from (
+               select t.indicator_code, t.unit_id, t.period_code, t.new_value as value, t.sync_run_id, t.changed_at, ${columns}
+               from ${table} t
+               where ${where} and t.changed_at <= ${knownAt} and t.change <> 'remove'
+                 and t.id >= (select n.id from ${table} n
+                              where n.indicator_code = t.indicator_code and n.unit_id = t.unit_id and n.period_code = t.period_code and n.changed_at <= ${knownAt}
+                              order by n.id desc limit 1)
+               order by ${sql.raw(orderColumns.indicator)} limit ${limit}
+             ) t
              join indicator i on i.code = t.indicator_code`;
 }
 
@@ -173,7 +178,7 @@ async function select(db: Db, kind: ValueKind, conditions: readonly Condition[],
   const by = sql.raw(orderColumns[order]);
   const inner =
     knownAt !== null
-      ? knownRows(kind, where, by, limit, knownAt)
+      ? knownRows(kind, where, limit, knownAt)
       : kind === 'observed'
       ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
                    t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
