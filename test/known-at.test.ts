@@ -175,7 +175,7 @@ describe('knownAt: the warehouse as it was known at an instant', () => {
     expect(parameters.find((p) => p.name === 'asOf')?.description).toMatch(/knownAt/);
   });
 
-  it('lgsp query --known-at prints the values stored then, exit 1 when there were none; a bad instant is bad usage', async () => {
+  it('lgsp query --known-at prints the values stored then, exit 1 when there were none; --history names runs and raw records; a bad instant is bad usage', async () => {
     const env = { DATABASE_URL: api.t.url };
     const then = await runCli(['query', 'DVC_DOSSIERS_NEW', '--unit', '91', '--period', '2025-08', '--known-at', known.t1], env);
     expect(then.code, then.stderr).toBe(0);
@@ -188,6 +188,16 @@ describe('knownAt: the warehouse as it was known at an instant', () => {
     const gone = await runCli(['query', 'PATENT_APPLICATIONS', '--unit', '91', '--period', '2025', '--known-at', known.after], env);
     expect(gone.code).toBe(1);
     expect(gone.stdout).toContain('no value');
+    const history = await runCli(['query', 'DVC_DOSSIERS_NEW', '--unit', '91', '--period', '2025-08', '--history'], env);
+    expect(history.code, history.stderr).toBe(0);
+    const lines = history.stdout.split('\n');
+    // Each observed change names its run and the raw records behind it (here record id = run id); each computed one its run.
+    expect(lines.filter((l) => / (insert|update) /.test(l)).map((l) => l.split(/\s{2,}/).slice(1))).toEqual([
+      ['insert', '-', '70', 'final', 'dvc', `${runs.first} (incremental)`, `${runs.first}`],
+      ['update', '70', '75', 'final', 'dvc', `${runs.second} (incremental)`, `${runs.second}`],
+      ['insert', '-', '70', `${runs.first} (incremental)`],
+      ['update', '70', '75', `${runs.second} (incremental)`],
+    ]);
     const bad = await runCli(['query', 'DVC_DOSSIERS_NEW', '--unit', '91', '--period', '2025-08', '--known-at', 'yesterday'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--known-at');

@@ -9,6 +9,7 @@ import { requireUnit, unitLabel } from '../../units/resolve.js';
 import { ExitCode, withContext, type CliContext } from '../context.js';
 import { runCommand } from '../run-command.js';
 import { renderTable } from '../table.js';
+import { printHistory } from './query-history.js';
 import { parseKnownAt, printKnownAt } from './query-known-at.js';
 import { parseDay } from './units.js';
 
@@ -18,6 +19,7 @@ interface QueryFlags {
   asOf: string;
   level?: 'province' | 'commune';
   knownAt?: Date;
+  history?: boolean;
   json?: boolean;
 }
 
@@ -34,7 +36,7 @@ function printResult(ctx: CliContext, r: AggregateResult, measureUnit: string, d
 
 /**
  * One indicator for one unit and period, rolled up and derived as the catalogue says, with its provenance; with
- * `--known-at`, the values stored at that instant instead.
+ * `--known-at`, the values stored at that instant instead; with `--history`, their changes.
  */
 export async function runQuery(ctx: CliContext, indicator: string, flags: QueryFlags): Promise<number> {
   const period = parsePeriod(flags.period);
@@ -42,9 +44,10 @@ export async function runQuery(ctx: CliContext, indicator: string, flags: QueryF
   if (!known) throw new NotFoundError('Indicator', indicator, 'Run `lgsp catalogue` for the codes.');
   const unit = await requireUnit(ctx.db, flags.unit, { asOf: flags.asOf, ...(flags.level ? { level: flags.level } : {}) });
   ctx.logger.debug({ unit: unitLabel(unit), period: period.code }, 'query');
-  if (flags.knownAt !== undefined) {
-    return printKnownAt(ctx, { indicator, unit, period: period.code }, flags.knownAt, { json: flags.json === true, decimalsOf: await loadIndicatorDecimals(ctx.db) });
-  }
+  const key = { indicator, unit, period: period.code };
+  const output = async () => ({ json: flags.json === true, decimalsOf: await loadIndicatorDecimals(ctx.db) });
+  if (flags.history === true) return printHistory(ctx, key, await output());
+  if (flags.knownAt !== undefined) return printKnownAt(ctx, key, flags.knownAt, await output());
   const result = await aggregate(ctx.db, { indicator, unitId: unit.id, period: period.code });
   if (flags.json === true) ctx.print(JSON.stringify({ ...result, value: result.value === null ? null : jsonDecimal(result.value) }, null, 2));
   else printResult(ctx, result, known.measure_unit, await loadIndicatorDecimals(ctx.db));
@@ -65,6 +68,7 @@ export function registerQueryCommand(program: Command): void {
         + 'a change is known from the start of the transaction that wrote it',
       parseKnownAt,
     )
+    .addOption(new Option('--history', 'every change of the stored values instead: observed (connection, run, raw records) and computed (run)').conflicts('knownAt'))
     .addOption(new Option('--level <level>', 'only units of this level').choices(['province', 'commune']))
     .option('--json', 'machine-readable result (exact value as text)')
     .action(async (indicator: string, flags: QueryFlags) => {
