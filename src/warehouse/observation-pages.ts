@@ -12,6 +12,9 @@ import type { ObservationStatus, PeriodKind, UnitLevel } from './schema.js';
  * indicator_value's primary key, (indicator, unit, period); or the (period, indicator, unit) indexes of migration
  * 0011), at most `limit` rows each; the two short runs are merged and the page ends at `limit` items. No offset, no
  * count: a page costs the same at the start and the end of ten million rows.
+ *
+ * With `knownAt`, both kinds are read from their revisions instead (observation_revision, indicator_value_revision):
+ * the values as the warehouse held them at that instant (see knownRows).
  */
 
 export const valueKinds = ['observed', 'computed'] as const;
@@ -45,7 +48,7 @@ export interface ValueFilter {
   readonly knownAt: Date | null;
 }
 
-/** A knownAt page is always in indicator order: the revision tables have only their key index (see readKnownRows). */
+/** A knownAt page is always in indicator order: the revision tables have only their key index (see knownRows). */
 export function orderOf(filter: ValueFilter): PageOrder {
   return filter.periods !== null && filter.unitId === null && filter.knownAt === null ? 'period' : 'indicator';
 }
@@ -171,22 +174,23 @@ function knownRows(kind: ValueKind, where: Condition, limit: number, knownAt: Da
              join indicator i on i.code = t.indicator_code`;
 }
 
+/** Today's rows of one kind (tables observation and indicator_value), in `order`, at most `limit`. */
+function currentRows(kind: ValueKind, where: Condition, by: Condition, limit: number): Condition {
+  return kind === 'observed'
+    ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
+                 t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
+          from observation t where ${where} order by ${by} limit ${limit}`
+    : sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, null as status, null as connection_id, t.sync_run_id,
+                 t.computed_at as changed_at, t.notes, null::boolean as units_via_succession
+          from (select * from indicator_value t where ${where} order by ${by} limit ${limit}) t
+          join indicator i on i.code = t.indicator_code`;
+}
+
 /** Rows of one kind matching `conditions`, in `order`, at most `limit`: a top-N scan of an index, units joined to its rows only. */
 async function select(db: Db, kind: ValueKind, conditions: readonly Condition[], order: PageOrder, limit: number, knownAt: Date | null): Promise<Row[]> {
   if (limit <= 0) return [];
   const where = sql.join([sql`true`, ...conditions], sql` and `);
-  const by = sql.raw(orderColumns[order]);
-  const inner =
-    knownAt !== null
-      ? knownRows(kind, where, limit, knownAt)
-      : kind === 'observed'
-      ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
-                   t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
-            from observation t where ${where} order by ${by} limit ${limit}`
-      : sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, null as status, null as connection_id, t.sync_run_id,
-                   t.computed_at as changed_at, t.notes, null::boolean as units_via_succession
-            from (select * from indicator_value t where ${where} order by ${by} limit ${limit}) t
-            join indicator i on i.code = t.indicator_code`;
+  const inner = knownAt === null ? currentRows(kind, where, sql.raw(orderColumns[order]), limit) : knownRows(kind, where, limit, knownAt);
   // A lookup per row (the lateral `limit 1` keeps the planner from hashing the whole unit table for a page).
   const r = await sql<Row>`
     select v.*, u.code, u.level, u.name, u.valid_from, u.valid_to

@@ -15,7 +15,7 @@ export function parseKnownAt(text: string): Date {
 }
 
 /** The observed and computed values the warehouse held for one key at `knownAt` (each null when it held none). */
-export async function valuesKnownAt(db: Db, key: { indicator: string; unitId: number; period: string }, knownAt: Date) {
+async function valuesKnownAt(db: Db, key: { indicator: string; unitId: number; period: string }, knownAt: Date) {
   const page = await readValuePage(db, { indicator: key.indicator, unitId: key.unitId, periods: [key.period], kind: null, knownAt }, null, 2);
   const of = (kind: ValueItem['kind']) => page.items.find((i) => i.kind === kind) ?? null;
   return { observed: of('observed'), computed: of('computed') };

@@ -57,7 +57,7 @@ export async function runQuery(ctx: CliContext, indicator: string, flags: QueryF
 export function registerQueryCommand(program: Command): void {
   program
     .command('query')
-    .description('the value of an indicator for a unit and period, rolled up from communes, months and legacy units; with --known-at, the values the warehouse held at an instant')
+    .description('the value of an indicator for a unit and period, rolled up from communes, months and legacy units; with --known-at, the values the warehouse held at an instant; with --history, every change of them')
     .argument('<indicator>', 'indicator code, e.g. DVC_ONLINE_RATE')
     .requiredOption('--unit <unit>', 'unit code or name, e.g. 91 or "An Giang"')
     .requiredOption('--period <period>', '2025, 2025-Q1 or 2025-03')
