@@ -364,8 +364,8 @@ describe('API: warehouse read routes', () => {
       });
       const connection = { id: 'dvc', name: 'Cổng DVC An Giang', connectorId: 'dvc-portal' };
       expect(body.revisions).toEqual([
-        { id: expect.any(Number) as unknown, change: 'insert', oldValue: null, newValue: '70', oldStatus: null, newStatus: 'final', connection, run: { id: runs.first, mode: 'incremental', status: 'succeeded', startedAt: expect.any(String) as unknown }, changedAt: expect.any(String) as unknown },
-        { id: expect.any(Number) as unknown, change: 'update', oldValue: '70', newValue: '75', oldStatus: 'final', newStatus: 'final', connection, run: { id: runs.second, mode: 'incremental', status: 'succeeded', startedAt: expect.any(String) as unknown }, changedAt: expect.any(String) as unknown },
+        { id: expect.any(Number) as unknown, change: 'insert', oldValue: null, newValue: '70', oldStatus: null, newStatus: 'final', connection, run: { id: runs.first, mode: 'incremental', status: 'succeeded', startedAt: expect.any(String) as unknown }, rawRecordIds: [runs.first], changedAt: expect.any(String) as unknown },
+        { id: expect.any(Number) as unknown, change: 'update', oldValue: '70', newValue: '75', oldStatus: 'final', newStatus: 'final', connection, run: { id: runs.second, mode: 'incremental', status: 'succeeded', startedAt: expect.any(String) as unknown }, rawRecordIds: [runs.second], changedAt: expect.any(String) as unknown },
       ]);
     });
 
@@ -378,12 +378,18 @@ describe('API: warehouse read routes', () => {
       expect(withdrawn.revisions.map((r) => [r.change, r.oldValue])).toEqual([['insert', null], ['remove', '3']]);
     });
 
-    it('404 for an observation never reported, an unknown indicator or unit; 400 names the bad field', async () => {
+    it('a computed value\'s history; 404 for a key never reported or computed, an unknown indicator or unit; 400 names the bad field', async () => {
       const never = await get('/v1/observations/DVC_DOSSIERS_NEW/91/2023-01/revisions');
       expect(never.statusCode).toBe(404);
       expect(never.json()).toMatchObject({ code: 'NOT_FOUND', detail: expect.stringContaining('DVC_DOSSIERS_NEW/91/2023-01') as unknown });
-      // A computed value is not an observation: it has no revisions.
-      expect((await get('/v1/observations/DVC_ONLINE_RATE/91/2025/revisions')).statusCode).toBe(404);
+      // A computed value that no source reports has its own history, with the run whose refresh computed it.
+      const computed = await get('/v1/observations/DVC_ONLINE_RATE/91/2025/revisions');
+      expect(computed.statusCode).toBe(200);
+      expect(computed.json()).toMatchObject({
+        current: null,
+        revisions: [],
+        computed: { current: { value: '60', runId: runs.second }, revisions: [{ change: 'insert', oldValue: null, newValue: '60', run: { id: runs.second, mode: 'incremental' } }] },
+      });
       expect((await get('/v1/observations/NO_SUCH_INDICATOR/91/2025-08/revisions')).json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
       expect((await get('/v1/observations/DVC_DOSSIERS_NEW/Atlantis/2025-08/revisions')).json()).toMatchObject({ status: 404, code: 'UNIT_NOT_FOUND' });
       expect((await get('/v1/observations/DVC_DOSSIERS_NEW/91/2025-13/revisions')).json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'params.period' })] });

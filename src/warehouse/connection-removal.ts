@@ -47,6 +47,7 @@ export async function removeConnection(db: Db, id: string, options: { force: boo
     await detach('observation', sql`update observation set connection_id = null, sync_run_id = null where connection_id = ${id} or sync_run_id in (${runs})`);
     await detach('observation_revision', sql`update observation_revision set connection_id = null, sync_run_id = null where connection_id = ${id} or sync_run_id in (${runs})`);
     await detach('indicator_value', sql`update indicator_value set sync_run_id = null where sync_run_id in (${runs})`);
+    await detach('indicator_value_revision', sql`update indicator_value_revision set sync_run_id = null where sync_run_id in (${runs})`);
     await detach('sync_run', sql`update sync_run set replay_of = null where replay_of in (${runs}) and connection_id <> ${id}`);
 
     const deleted = async (table: 'sync_state' | 'observation_contribution' | 'source_record' | 'rejected_record' | 'raw_record' | 'sync_run') =>

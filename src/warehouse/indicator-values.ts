@@ -68,7 +68,7 @@ export interface ValueChanges {
 
 /**
  * Writes recomputed values where they differ (with an event each) and removes values that no longer exist (with
- * an event).
+ * an event), each change with its revision (indicator_value_revision: what `knownAt` reads), in one statement.
  */
 export async function writeIndicatorValues(db: Db, runId: number | null, values: readonly ComputedValue[]): Promise<ValueChanges> {
   if (values.length === 0) return { changed: 0, removed: 0 };
@@ -86,12 +86,20 @@ export async function writeIndicatorValues(db: Db, runId: number | null, values:
       on conflict (indicator_code, unit_id, period_code) do update
         set value = excluded.value, notes = excluded.notes, sync_run_id = excluded.sync_run_id, computed_at = now()
         where (indicator_value.value, indicator_value.notes) is distinct from (excluded.value, excluded.notes)
-      returning indicator_code, unit_id, period_code, value
+      returning indicator_code, unit_id, period_code, value, notes, (xmax = 0) as inserted
     ),
     removed as (
       delete from indicator_value iv using computed c
       where c.value is null and iv.indicator_code = c.indicator_code and iv.unit_id = c.unit_id and iv.period_code = c.period_code
       returning iv.indicator_code, iv.unit_id, iv.period_code, iv.value
+    ),
+    -- Every row written, notes-only changes too (no event for those), so the history replays the table exactly.
+    revisions as (
+      insert into indicator_value_revision (indicator_code, unit_id, period_code, change, old_value, new_value, notes, sync_run_id)
+      select u.indicator_code, u.unit_id, u.period_code, case when u.inserted then 'insert' else 'update' end, p.value, u.value, u.notes, ${runId}::bigint
+      from upserted u left join previous p using (indicator_code, unit_id, period_code)
+      union all
+      select indicator_code, unit_id, period_code, 'remove', value, null, null, ${runId}::bigint from removed
     ),
     changes as (
       select u.indicator_code, u.unit_id, u.period_code, 'changed' as change, u.value as new_value, p.value as old_value

@@ -8,7 +8,7 @@ import type { Db } from './database.js';
 const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /** Plain SQL files, applied in file-name order, each in its own transaction (Kysely's Migrator locks and records them). */
-class SqlFileMigrationProvider implements MigrationProvider {
+export class SqlFileMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
     const migrations: Record<string, Migration> = {};

@@ -15,6 +15,14 @@ export interface CurrentObservation {
   readonly updatedAt: Date;
 }
 
+/** The run that made a change; mode and status null once the run is gone. */
+export interface RevisionRun {
+  readonly id: number;
+  readonly mode: SyncMode | null;
+  readonly status: SyncStatus | null;
+  readonly startedAt: Date | null;
+}
+
 /** One change of an observation, with where it came from. */
 export interface Revision {
   readonly id: number;
@@ -25,7 +33,9 @@ export interface Revision {
   readonly newStatus: ObservationStatus | null;
   /** Null when the connection was removed with --force (its history is kept, detached). */
   readonly connection: { readonly id: string; readonly name: string | null; readonly connectorId: string | null } | null;
-  readonly run: { readonly id: number; readonly mode: SyncMode | null; readonly status: SyncStatus | null; readonly startedAt: Date | null } | null;
+  readonly run: RevisionRun | null;
+  /** The landed source records behind the change (the new value's, or the removed value's); null: not recorded (before migration 0017). */
+  readonly rawRecordIds: readonly number[] | null;
   readonly changedAt: Date;
 }
 
@@ -53,7 +63,7 @@ export async function observationHistory(db: Db, key: { indicator: string; unitI
       .leftJoin('connection as c', 'c.id', 'r.connection_id')
       .leftJoin('sync_run as s', 's.id', 'r.sync_run_id')
       .select([
-        'r.id', 'r.change', 'r.old_value', 'r.new_value', 'r.old_status', 'r.new_status', 'r.connection_id', 'r.sync_run_id', 'r.changed_at',
+        'r.id', 'r.change', 'r.old_value', 'r.new_value', 'r.old_status', 'r.new_status', 'r.connection_id', 'r.sync_run_id', 'r.raw_record_ids', 'r.changed_at',
         'c.name as connection_name', 'c.connector_id', 's.mode', 's.status as run_status', 's.started_at',
       ])
       .where('r.indicator_code', '=', key.indicator)
@@ -86,6 +96,7 @@ export async function observationHistory(db: Db, key: { indicator: string; unitI
       newStatus: r.new_status,
       connection: r.connection_id === null ? null : { id: r.connection_id, name: r.connection_name, connectorId: r.connector_id },
       run: r.sync_run_id === null ? null : { id: r.sync_run_id, mode: r.mode, status: r.run_status, startedAt: r.started_at },
+      rawRecordIds: r.raw_record_ids?.map(Number) ?? null,
       changedAt: r.changed_at,
     })),
   };

@@ -12,6 +12,9 @@ import type { ObservationStatus, PeriodKind, UnitLevel } from './schema.js';
  * indicator_value's primary key, (indicator, unit, period); or the (period, indicator, unit) indexes of migration
  * 0011), at most `limit` rows each; the two short runs are merged and the page ends at `limit` items. No offset, no
  * count: a page costs the same at the start and the end of ten million rows.
+ *
+ * With `knownAt`, both kinds are read from their revisions instead (observation_revision, indicator_value_revision):
+ * the values as the warehouse held them at that instant (see knownRows).
  */
 
 export const valueKinds = ['observed', 'computed'] as const;
@@ -41,10 +44,13 @@ export interface ValueFilter {
   readonly periods: readonly string[] | null;
   /** Kinds to return; both when null. */
   readonly kind: ValueKind | null;
+  /** The values as the warehouse held them at this instant (read from the revisions); null: today's. */
+  readonly knownAt: Date | null;
 }
 
+/** A knownAt page is always in indicator order: the revision tables have only their key index (see knownRows). */
 export function orderOf(filter: ValueFilter): PageOrder {
-  return filter.periods !== null && filter.unitId === null ? 'period' : 'indicator';
+  return filter.periods !== null && filter.unitId === null && filter.knownAt === null ? 'period' : 'indicator';
 }
 
 export interface PageUnit {
@@ -138,20 +144,53 @@ const orderColumns: Record<PageOrder, string> = {
   period: 't.period_code, t.indicator_code, t.unit_id',
 };
 
+/**
+ * The rows of one kind as they were at `knownAt`: per key, the latest revision changed at or before it, unless that
+ * was a remove. Plan (migration 0017; measured in docs/benchmarks.md): the revision table's key index (indicator,
+ * unit, period, id) is read in order from the cursor, with the same conditions as today's rows (the key columns are
+ * named alike), and the limit stops the scan; each revision read is kept only if it is its key's latest at the
+ * instant, one backward descent of the same index. A page costs the revisions of its keys (and of removed keys it
+ * skips), never a sort of the table: `distinct on` would sort every revision before the first row.
+ * `id >=` the latest, not `=`: the same rows (the revision itself is one of those at or before the instant), but
+ * the planner's estimate of an equality to a subquery is so low it would plan a scan of the table (and JIT it).
+ */
+function knownRows(kind: ValueKind, where: Condition, limit: number, knownAt: Date): Condition {
+  const table = sql.table(kind === 'observed' ? 'observation_revision' : 'indicator_value_revision');
+  const columns =
+    kind === 'observed'
+      ? sql`t.new_status as status, t.connection_id, null::jsonb as notes, t.units_via_succession`
+      : sql`null as status, null as connection_id, t.notes, null::boolean as units_via_succession`;
+  return sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, t.status, t.connection_id, t.sync_run_id,
+                    t.changed_at, t.notes, t.units_via_succession
+             from (
+               select t.indicator_code, t.unit_id, t.period_code, t.new_value as value, t.sync_run_id, t.changed_at, ${columns}
+               from ${table} t
+               where ${where} and t.changed_at <= ${knownAt} and t.change <> 'remove'
+                 and t.id >= (select n.id from ${table} n
+                              where n.indicator_code = t.indicator_code and n.unit_id = t.unit_id and n.period_code = t.period_code and n.changed_at <= ${knownAt}
+                              order by n.id desc limit 1)
+               order by ${sql.raw(orderColumns.indicator)} limit ${limit}
+             ) t
+             join indicator i on i.code = t.indicator_code`;
+}
+
+/** Today's rows of one kind (tables observation and indicator_value), in `order`, at most `limit`. */
+function currentRows(kind: ValueKind, where: Condition, by: Condition, limit: number): Condition {
+  return kind === 'observed'
+    ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
+                 t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
+          from observation t where ${where} order by ${by} limit ${limit}`
+    : sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, null as status, null as connection_id, t.sync_run_id,
+                 t.computed_at as changed_at, t.notes, null::boolean as units_via_succession
+          from (select * from indicator_value t where ${where} order by ${by} limit ${limit}) t
+          join indicator i on i.code = t.indicator_code`;
+}
+
 /** Rows of one kind matching `conditions`, in `order`, at most `limit`: a top-N scan of an index, units joined to its rows only. */
-async function select(db: Db, kind: ValueKind, conditions: readonly Condition[], order: PageOrder, limit: number): Promise<Row[]> {
+async function select(db: Db, kind: ValueKind, conditions: readonly Condition[], order: PageOrder, limit: number, knownAt: Date | null): Promise<Row[]> {
   if (limit <= 0) return [];
   const where = sql.join([sql`true`, ...conditions], sql` and `);
-  const by = sql.raw(orderColumns[order]);
-  const inner =
-    kind === 'observed'
-      ? sql`select t.indicator_code, t.unit_id, t.period_code, t.value, t.measure_unit, t.status, t.connection_id, t.sync_run_id,
-                   t.updated_at as changed_at, null::jsonb as notes, t.units_via_succession
-            from observation t where ${where} order by ${by} limit ${limit}`
-      : sql`select t.indicator_code, t.unit_id, t.period_code, t.value, i.measure_unit, null as status, null as connection_id, t.sync_run_id,
-                   t.computed_at as changed_at, t.notes, null::boolean as units_via_succession
-            from (select * from indicator_value t where ${where} order by ${by} limit ${limit}) t
-            join indicator i on i.code = t.indicator_code`;
+  const inner = knownAt === null ? currentRows(kind, where, sql.raw(orderColumns[order]), limit) : knownRows(kind, where, limit, knownAt);
   // A lookup per row (the lateral `limit 1` keeps the planner from hashing the whole unit table for a page).
   const r = await sql<Row>`
     select v.*, u.code, u.level, u.name, u.valid_from, u.valid_to
@@ -183,7 +222,7 @@ async function readKind(db: Db, kind: ValueKind, filter: ValueFilter, after: Pag
       if (cond === 'none') return [];
       if (cond !== 'all') conditions.push(cond);
     }
-    return select(db, kind, conditions, 'indicator', limit);
+    return select(db, kind, conditions, 'indicator', limit, filter.knownAt);
   }
   // Period first: the rest of the cursor's period, then the periods after it, each a descent of the period index.
   const periods = [...(filter.periods ?? [])].sort();
@@ -198,11 +237,11 @@ async function readKind(db: Db, kind: ValueKind, filter: ValueFilter, after: Pag
       ], inclusive);
       if (cond !== 'none') {
         const conditions = [sql`t.period_code = ${after.period}`, ...indicator, ...(cond === 'all' ? [] : [cond])];
-        rows.push(...(await select(db, kind, conditions, 'period', limit)));
+        rows.push(...(await select(db, kind, conditions, 'period', limit, null)));
       }
     }
   }
-  if (later.length > 0 && rows.length < limit) rows.push(...(await select(db, kind, [sql`t.period_code = any(${later}::text[])`, ...indicator], 'period', limit - rows.length)));
+  if (later.length > 0 && rows.length < limit) rows.push(...(await select(db, kind, [sql`t.period_code = any(${later}::text[])`, ...indicator], 'period', limit - rows.length, null)));
   return rows;
 }
 

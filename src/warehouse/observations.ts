@@ -23,7 +23,7 @@ function uniqueKeys(keys: readonly ObservationKey[]): ObservationKey[] {
 
 /**
  * Recomputes the observations of `keys` from their contributions and writes, in one statement, only what
- * changed: the observation and its revision (old and new value, run), plus one outbox row naming the revisions,
+ * changed: the observation and its revision (old and new value, run, the source records behind it), plus one outbox row naming the revisions,
  * each published as an event (src/events/outbox-events.ts).
  *
  * - value: the sum of the contributions of one connection. If two connections feed the same key, the one whose
@@ -70,7 +70,7 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
             sync_run_id = excluded.sync_run_id, raw_record_ids = excluded.raw_record_ids,
             units_via_succession = excluded.units_via_succession, updated_at = now()
         where (observation.value, observation.status) is distinct from (excluded.value, excluded.status)
-      returning indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, (xmax = 0) as inserted
+      returning indicator_code, unit_id, period_code, value, status, measure_unit, connection_id, raw_record_ids, units_via_succession, (xmax = 0) as inserted
     ),
     -- Keys left without contributions: their observation goes.
     gone as materialized (
@@ -86,13 +86,14 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
           where indicator_code = g.indicator_code and unit_id = g.unit_id and period_code = g.period_code
           limit 1
         ) x))
-      returning o.indicator_code, o.unit_id, o.period_code, o.value, o.status, o.measure_unit, o.connection_id
+      returning o.indicator_code, o.unit_id, o.period_code, o.value, o.status, o.measure_unit, o.connection_id, o.raw_record_ids, o.units_via_succession
     ),
     -- Every part of the statement sees the table as it was before it: an updated row's previous value is read back
     -- from that, so only updates cost a lookup (a first sync only inserts).
     changes as (
       select u.indicator_code, u.unit_id, u.period_code, case when u.inserted then 'insert' else 'update' end as change,
-             p.value as old_value, u.value as new_value, p.status as old_status, u.status as new_status, u.measure_unit, u.connection_id
+             p.value as old_value, u.value as new_value, p.status as old_status, u.status as new_status, u.measure_unit, u.connection_id,
+             u.raw_record_ids, u.units_via_succession
       from upserted u
       left join lateral (
         select o.value, o.status from observation o
@@ -100,12 +101,15 @@ export async function applyObservationChanges(db: Db, ref: StreamRef, keys: read
         limit 1
       ) p on true
       union all
-      select r.indicator_code, r.unit_id, r.period_code, 'remove', r.value, null, r.status, null, r.measure_unit, r.connection_id
+      select r.indicator_code, r.unit_id, r.period_code, 'remove', r.value, null, r.status, null, r.measure_unit, r.connection_id,
+             r.raw_record_ids, r.units_via_succession
       from removed r
     ),
     revisions as (
-      insert into observation_revision (indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, sync_run_id)
-      select indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, ${ref.runId}
+      insert into observation_revision (indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, sync_run_id,
+                                        raw_record_ids, units_via_succession)
+      select indicator_code, unit_id, period_code, change, old_value, new_value, old_status, new_status, connection_id, ${ref.runId},
+             raw_record_ids, units_via_succession
       from changes
       returning id
     ),

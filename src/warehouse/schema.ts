@@ -220,6 +220,10 @@ export interface ObservationRevisionTable {
   connection_id: string | null;
   sync_run_id: number | null;
   changed_at: Timestamp;
+  /** The source records behind the change (the new value's, or the removed one's); null before migration 0017. */
+  raw_record_ids: number[] | null;
+  /** As observation.units_via_succession for the new (or removed) value; null before migration 0017. */
+  units_via_succession: boolean | null;
 }
 
 export interface OutboxEventTable {
@@ -268,6 +272,7 @@ export interface Database {
   sync_run_stream: SyncRunStreamTable;
   indicator_value: IndicatorValueTable;
   indicator_value_dirty: IndicatorValueDirtyTable;
+  indicator_value_revision: IndicatorValueRevisionTable;
   api_key: ApiKeyTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_dead_letter: WebhookDeadLetterTable;
@@ -323,6 +328,21 @@ export interface IndicatorValueTable {
   notes: Json<string[]>;
   sync_run_id: number | null;
   computed_at: Timestamp;
+}
+
+/** Every change of a computed value (migration 0017), like observation_revision. */
+export interface IndicatorValueRevisionTable {
+  id: Generated<number>;
+  indicator_code: string;
+  unit_id: number;
+  period_code: string;
+  change: 'insert' | 'update' | 'remove';
+  old_value: Numeric | null;
+  new_value: Numeric | null;
+  /** How the new value was formed; null on a remove. */
+  notes: Json<string[]> | null;
+  sync_run_id: number | null;
+  changed_at: Timestamp;
 }
 
 export interface IndicatorValueDirtyTable {

@@ -70,5 +70,5 @@ export async function writeDossierPage(db: Db, runId: number, unitIds: readonly 
 
 /** Empties everything syncs write (connections too), keeping the reference data: a clean warehouse per test. */
 export async function resetWarehouse(db: Db): Promise<void> {
-  await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, sync_run, connection cascade`.execute(db);
+  await sql`truncate observation, observation_revision, outbox_event, observation_contribution, source_record, rejected_record, raw_record, sync_state, sync_run_stream, indicator_value, indicator_value_dirty, indicator_value_revision, sync_run, connection cascade`.execute(db);
 }

@@ -3,7 +3,9 @@ import { today } from '../../dates.js';
 import { NotFoundError } from '../../errors.js';
 import { endsOn, parsePeriod, startsOn } from '../../periods/period.js';
 import { requireUnit, unitLabel } from '../../units/resolve.js';
-import { observationHistory } from '../../warehouse/observation-history.js';
+import { computedHistory } from '../../warehouse/computed-history.js';
+import { knownAtSchema } from '../../warehouse/known-at.js';
+import { observationHistory, type RevisionRun } from '../../warehouse/observation-history.js';
 import {
   orderOf, periodCodesWithin, readValuePage, valueKinds, type PagePosition, type ValueFilter, type ValueItem,
 } from '../../warehouse/observation-pages.js';
@@ -38,7 +40,10 @@ const valueSchema = z
 const querySchema = z.object({
   indicator: indicatorCodeParam.optional().describe('An indicator code (GET /v1/indicators)'),
   unit: z.string().min(1).max(200).optional().describe('A unit code or name, resolved as `lgsp query --unit` does: the one unit version valid on asOf'),
-  asOf: dateParam.optional().describe('The day that picks the unit version (91 is Kiên Giang before 2025-07-01, An Giang after); default today'),
+  asOf: dateParam.optional().describe('The day that picks the unit version `unit` names (91 is Kiên Giang before 2025-07-01, An Giang after); default today. Says which unit is meant, not when the values were known: for that, knownAt'),
+  knownAt: knownAtSchema
+    .optional()
+    .describe('The values as the warehouse held them at this instant, observed and computed, read from their revisions (a value revised since shows its old value; one removed since is there; one added since is not); default now. By transaction start time: a change is known from the start (now()) of the transaction that wrote it. Pages are then in indicator, unit, period order. Not asOf, which picks the unit version a name means'),
   level: z.enum(['province', 'commune']).optional().describe('Resolve `unit` among units of this level only'),
   period: periodParam.optional().describe('Exactly this period; with periodType, the periods of that type within it'),
   from: periodParam.optional().describe('Periods starting on or after the first day of this one'),
@@ -84,9 +89,15 @@ async function periodsOf(deps: Parameters<ApiRoutes>[1]['deps'], query: Query): 
 
 const iso = (d: Date) => d.toISOString();
 
+const runBody = (run: RevisionRun | null) => run && { ...run, startedAt: run.startedAt && iso(run.startedAt) };
+
 function toBody(item: ValueItem): z.infer<typeof valueSchema> {
   return { ...item, unit: { ...item.unit }, notes: [...item.notes], updatedAt: iso(item.updatedAt) };
 }
+
+const runSchema = z
+  .object({ id: z.number().int(), mode: z.string().nullable(), status: z.string().nullable(), startedAt: z.string().nullable() })
+  .nullable();
 
 const revisionSchema = z
   .object({
@@ -97,10 +108,23 @@ const revisionSchema = z
     oldStatus: z.enum(observationStatuses).nullable(),
     newStatus: z.enum(observationStatuses).nullable(),
     connection: z.object({ id: z.string(), name: z.string().nullable(), connectorId: z.string().nullable() }).nullable().describe('Null when the connection was removed with its history kept'),
-    run: z.object({ id: z.number().int(), mode: z.string().nullable(), status: z.string().nullable(), startedAt: z.string().nullable() }).nullable(),
-    changedAt: z.string(),
+    run: runSchema,
+    rawRecordIds: z.array(z.number().int()).nullable().describe('The landed source records behind the change: the new value\'s, or on a remove the removed value\'s; null on revisions written before this was recorded'),
+    changedAt: z.string().describe('The start of the transaction that wrote the change (what knownAt compares with)'),
   })
   .meta({ id: 'ObservationRevision' });
+
+const computedRevisionSchema = z
+  .object({
+    id: z.number().int(),
+    change: z.enum(['insert', 'update', 'remove']),
+    oldValue: z.string().nullable(),
+    newValue: z.string().nullable(),
+    notes: z.array(z.string()).describe('How the new value was formed; empty on a remove'),
+    run: runSchema.describe('The run whose refresh recomputed the value; null when it ran outside a run or its connection was removed'),
+    changedAt: z.string(),
+  })
+  .meta({ id: 'ComputedRevision' });
 
 const historySchema = z
   .object({
@@ -121,7 +145,13 @@ const historySchema = z
       })
       .nullable()
       .describe('The observation now; null when it was removed (its history remains)'),
-    revisions: z.array(revisionSchema).describe('Every change, oldest first'),
+    revisions: z.array(revisionSchema).describe('Every change of the observed value, oldest first'),
+    computed: z
+      .object({
+        current: z.object({ value: z.string(), notes: z.array(z.string()), runId: z.number().int().nullable(), computedAt: z.string() }).nullable(),
+        revisions: z.array(computedRevisionSchema).describe('Every change, oldest first'),
+      })
+      .describe('The computed value at this key (province level: rollups, ratios, growth) and its history'),
   })
   .meta({ id: 'ObservationHistory' });
 
@@ -137,7 +167,9 @@ export const observationRoutes: ApiRoutes = async (app, { deps }) => {
         'Ordered by indicator, unit version and period; when periods are filtered (period, from/to, periodType) without a unit, by period, indicator and unit version. '
         + 'At one key the observed value comes before the computed one. '
         + 'Keyset-paged: pass `next` back as `cursor` until it is null. A province reporting a value itself has both an observed and a computed item at that key; '
-        + 'the computed one also counts its communes and legacy predecessors (sums) and is the one to compare across the 2025 reform.',
+        + 'the computed one also counts its communes and legacy predecessors (sums) and is the one to compare across the 2025 reform. '
+        + 'Two dates, kept apart: `asOf` (a day) picks which unit version `unit` means; `knownAt` (an instant) returns the values as the warehouse held them then, '
+        + 'read from the revisions of observed and computed values (by the start time of the transaction that wrote each change).',
       security,
       querystring: querySchema,
       response: { 200: z.object({ items: z.array(valueSchema), next: z.string().nullable() }), ...problemResponses(400, 401, 403, 404) },
@@ -150,7 +182,7 @@ export const observationRoutes: ApiRoutes = async (app, { deps }) => {
       query.unit === undefined ? null : requireUnit(db, query.unit, { asOf: query.asOf ?? today(), ...(query.level ? { level: query.level } : {}) }),
       periodsOf(deps, query),
     ]);
-    const filter: ValueFilter = { indicator: indicator?.code ?? null, unitId: unit?.id ?? null, periods, kind: query.kind ?? null };
+    const filter: ValueFilter = { indicator: indicator?.code ?? null, unitId: unit?.id ?? null, periods, kind: query.kind ?? null, knownAt: query.knownAt ?? null };
     if (after !== null && after.order !== orderOf(filter)) throw badQuery('cursor', 'the cursor belongs to a query with other filters: keep the filters of the first page while paging');
     const page = await readValuePage(db, filter, after, query.limit);
     const n = page.next;
@@ -162,7 +194,7 @@ export const observationRoutes: ApiRoutes = async (app, { deps }) => {
     config: { scope: 'read' },
     schema: {
       tags: ['warehouse'],
-      summary: 'The history of one observation: every change with its connection, run, time, old and new value and status',
+      summary: 'The history of one key: every change of its observed value (connection, run, source records, time, old and new value and status) and of its computed value (run, time, old and new value)',
       security,
       params: z.object({
         indicator: indicatorCodeParam,
@@ -182,12 +214,13 @@ export const observationRoutes: ApiRoutes = async (app, { deps }) => {
       requireIndicator(db, params.indicator),
       requireUnit(db, params.unit, { asOf: query.asOf ?? endsOn(period), ...(query.level ? { level: query.level } : {}) }),
     ]);
-    const history = await observationHistory(db, { indicator: indicator.code, unitId: unit.id, period: period.code });
-    if (history.current === null && history.revisions.length === 0) {
+    const key = { indicator: indicator.code, unitId: unit.id, period: period.code };
+    const [history, computed] = await Promise.all([observationHistory(db, key), computedHistory(db, key)]);
+    if (history.current === null && history.revisions.length === 0 && computed.current === null && computed.revisions.length === 0) {
       throw new NotFoundError(
         'Observation',
         `${indicator.code}/${unit.code}/${period.code}`,
-        `No source ever reported ${indicator.code} for ${unitLabel(unit)} in ${period.code}. GET /v1/observations?indicator=${indicator.code}&unit=${unit.code} lists what is there (computed values have no revisions).`,
+        `No value of ${indicator.code} for ${unitLabel(unit)} in ${period.code} was ever reported or computed. GET /v1/observations?indicator=${indicator.code}&unit=${unit.code} lists what is there.`,
       );
     }
     const c = history.current;
@@ -196,11 +229,11 @@ export const observationRoutes: ApiRoutes = async (app, { deps }) => {
       unit: { id: unit.id, code: unit.code, level: unit.level, name: unit.name, validFrom: unit.validFrom, validTo: unit.validTo },
       period: period.code,
       current: c === null ? null : { ...c, rawRecordIds: [...c.rawRecordIds], createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) },
-      revisions: history.revisions.map((r) => ({
-        ...r,
-        run: r.run === null ? null : { ...r.run, startedAt: r.run.startedAt === null ? null : iso(r.run.startedAt) },
-        changedAt: iso(r.changedAt),
-      })),
+      revisions: history.revisions.map((r) => ({ ...r, run: runBody(r.run), rawRecordIds: r.rawRecordIds && [...r.rawRecordIds], changedAt: iso(r.changedAt) })),
+      computed: {
+        current: computed.current && { ...computed.current, notes: [...computed.current.notes], computedAt: iso(computed.current.computedAt) },
+        revisions: computed.revisions.map((r) => ({ ...r, notes: [...r.notes], run: runBody(r.run), changedAt: iso(r.changedAt) })),
+      },
     };
   });
 };
