@@ -133,7 +133,7 @@ describe('the relay process across a Redis restart without persistence', () => {
     const f = await startStreamLossFixture(redis);
     const lines: string[] = [];
     const config = loadConfig({ DATABASE_URL: f.t.url, REDIS_URL: server.url, LGSP_EVENTS_STREAM: f.stream, LGSP_OUTBOX_POLL_MS: '200', LOG_LEVEL: 'info' });
-    const relay = await startOutboxRelay({ config, db: f.t.db, logger: createLogger('info', { write: (line: string) => { lines.push(line); } }) }, { onLockLost: () => undefined });
+    const relay = await startOutboxRelay({ config, db: f.t.db, logger: createLogger('info', { destination: { write: (line: string) => { lines.push(line); } } }) }, { onLockLost: () => undefined });
     const streamHoldsOutbox = async () => {
       const expected = (await f.outbox()).map((e) => e.id);
       const streamed = (await f.streamed().catch(() => [])).map((e) => e.event.id);
