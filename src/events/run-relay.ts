@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
+import { createRedis } from '../config/redis-connection.js';
 import type { Logger } from '../logger.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
@@ -34,7 +34,7 @@ const eventsPerRound = 2_000;
  */
 export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
   const { config, logger, db } = ctx;
-  const redis = new Redis(config.redisUrl);
+  const redis = createRedis(config.redisUrl);
   const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
   let published = 0;
   const locked = await startLockedWork({
