@@ -6,14 +6,14 @@ import { Redis, type RedisOptions } from 'ioredis';
  * (`?sentinelPassword=` when the sentinels themselves require a password). Every Redis connection of the project
  * is made here, so a Sentinel deployment only changes REDIS_URL.
  */
-export const sentinelScheme = 'redis+sentinel:';
+const sentinelScheme = 'redis+sentinel:';
 export const sentinelUrlExample = 'redis+sentinel://host1:26379,host2:26379/mymaster';
 const defaultSentinelPort = 26379;
 const sentinelQueryParameters = new Set(['sentinelPassword', 'sentinelUsername']);
 
 /** The ioredis options of a Sentinel URL. */
 export interface SentinelOptions {
-  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  readonly sentinels: { host: string; port: number }[];
   /** The master group's name, as in the sentinels' `sentinel monitor <name> ...`. */
   readonly name: string;
   readonly db: number;
@@ -45,7 +45,7 @@ export function parseSentinelUrl(url: string): SentinelOptions {
   for (const key of params.keys()) {
     if (!sentinelQueryParameters.has(key)) throw new Error(`unknown parameter "${key}" (only sentinelUsername, sentinelPassword)`);
   }
-  const decoded = (part: string | null | undefined) => (part === undefined || part === null || part === '' ? undefined : decodeURIComponent(part));
+  const decoded = (part: string | undefined) => (part === undefined || part === '' ? undefined : decodeURIComponent(part));
   return {
     sentinels: hosts.split(',').map(sentinelAddress),
     name: decodeURIComponent(name),
@@ -67,13 +67,7 @@ export type RedisClientOptions = Omit<RedisOptions, 'replyMapping'>;
 
 /** A Redis connection to the URL's server (or the Sentinel group's current master), with the given options. */
 export function createRedis(url: string, options: RedisClientOptions = {}): Redis {
-  return isSentinelUrl(url) ? new Redis({ ...sentinelClientOptions(url), ...options }) : new Redis(url, options);
-}
-
-/** The ioredis options a Sentinel URL stands for (BullMQ opens its own connections from such options). */
-export function sentinelClientOptions(url: string): Omit<SentinelOptions, 'sentinels'> & { sentinels: { host: string; port: number }[] } {
-  const sentinel = parseSentinelUrl(url);
-  return { ...sentinel, sentinels: [...sentinel.sentinels] };
+  return isSentinelUrl(url) ? new Redis({ ...parseSentinelUrl(url), ...options }) : new Redis(url, options);
 }
 
 /** The logical database number the URL selects (`/2`), 0 by default. */

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions, type RedisOptions } from 'bullmq';
-import { isSentinelUrl, redisDatabase, sentinelClientOptions } from '../config/redis-connection.js';
+import { isSentinelUrl, parseSentinelUrl, redisDatabase } from '../config/redis-connection.js';
 import type { Db } from '../warehouse/database.js';
 import { createRun, setRunJob, type RunRequest, type SyncRun } from '../warehouse/sync-runs.js';
 
@@ -30,7 +30,7 @@ export interface QueueConnection {
 /** BullMQ's `connection` for a Redis URL (plain or Sentinel): BullMQ opens its connections, blocking ones too, from it. */
 export function queueConnectionOptions(redisUrl: string): RedisOptions {
   // maxRetriesPerRequest null, as BullMQ requires: its blocking commands must wait for Redis, not fail.
-  return { ...(isSentinelUrl(redisUrl) ? sentinelClientOptions(redisUrl) : { url: redisUrl }), maxRetriesPerRequest: null };
+  return { ...(isSentinelUrl(redisUrl) ? parseSentinelUrl(redisUrl) : { url: redisUrl }), maxRetriesPerRequest: null };
 }
 
 export function createSyncQueue(q: QueueConnection): SyncQueue {
