@@ -13,6 +13,7 @@ const stamp = `${root}dist/.built`;
 function newestSource() {
   let newest = 0;
   for (const top of ['src', 'connectors', 'workers']) {
+    if (!existsSync(`${root}${top}`)) continue; // an image with the build only
     for (const entry of readdirSync(`${root}${top}`, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
     }

@@ -29,7 +29,8 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return '<unparseable url>';
+    // Not a WHATWG URL (a Sentinel URL lists several hosts): hide what stands between "user:" and "@".
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@') : '<unparseable url>';
   }
 }
 

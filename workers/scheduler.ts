@@ -1,26 +1,5 @@
 // The scheduler: keeps BullMQ's job schedulers in step with the connections' schedules in the database.
 import { runProcess } from '../src/process/main.js';
-import { reconcileSchedules } from '../src/queue/schedules.js';
-import { createSyncQueue } from '../src/queue/sync-queue.js';
+import { startScheduler } from '../src/queue/run-scheduler.js';
 
-/** Schedules also change through the CLI and API, which reconcile at once; this catches anything else. */
-const reconcileEveryMs = 60_000;
-
-await runProcess('scheduler', async ({ config, logger, db }) => {
-  const queue = createSyncQueue(config.queue);
-  const reconcile = async () => {
-    const report = await reconcileSchedules(db, queue);
-    for (const bad of report.invalid) logger.warn(bad, 'connection has an invalid schedule; fix it with `lgsp schedule set`');
-    logger.info({ scheduled: report.upserted.length, removed: report.removed }, 'schedules reconciled');
-  };
-  await reconcile();
-  const timer = setInterval(() => {
-    reconcile().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reconciling schedules failed'); });
-  }, reconcileEveryMs);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await queue.close();
-    },
-  };
-});
+await runProcess('scheduler', startScheduler);

@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
+import { createRedis } from '../config/redis-connection.js';
 import type { ProcessContext } from '../process/main.js';
 import { createSyncQueue } from '../queue/sync-queue.js';
 import { buildApi } from './server.js';
 
 /** Starts the API on the configured host and port; `stop` closes it (in-flight requests finish) and its Redis. */
 export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop: () => Promise<void> }> {
-  const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = createRedis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API Redis connection error'); });
   const syncQueue = createSyncQueue(ctx.config.queue);
   syncQueue.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API sync queue connection error'); });

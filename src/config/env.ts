@@ -4,12 +4,34 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { logFormats, type LogFormat } from '../logger.js';
 import { projectRoot } from './project-root.js';
+import { isSentinelUrl, parseSentinelUrl, sentinelUrlExample } from './redis-connection.js';
 
 const postgresUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'expected a URL such as postgres://user@127.0.0.1:5432/lgsp' });
 /** Addresses Fastify's trustProxy takes: an IP, a CIDR range, or proxy-addr's names (loopback, linklocal, uniquelocal). */
 const proxyAddress = (entry: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
-const redisUrl = z.url({ protocol: /^rediss?$/, error: 'expected a URL such as redis://127.0.0.1:6379' });
+const plainRedisUrl = z.url({ protocol: /^rediss?$/, error: 'expected a URL such as redis://127.0.0.1:6379' });
+/** A plain Redis URL, or a Sentinel URL (src/config/redis-connection.ts). */
+const redisUrl = z.string().superRefine((url, ctx) => {
+  if (!isSentinelUrl(url)) {
+    const plain = plainRedisUrl.safeParse(url);
+    if (!plain.success) ctx.addIssue({ code: 'custom', message: plain.error.issues[0]?.message ?? 'expected a URL such as redis://127.0.0.1:6379' });
+    return;
+  }
+  try {
+    parseSentinelUrl(url);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `a Sentinel URL: ${(error as Error).message}, e.g. ${sentinelUrlExample}` });
+  }
+});
+/**
+ * Letters, digits, ":", "_", "-", with at most one Redis Cluster hash tag (`{lgsp}`): Redis hashes a key on the
+ * part between its first braces, so every key of a queue lands in one slot, as BullMQ's scripts need on a Cluster.
+ */
+const queuePrefix = z
+  .string()
+  .regex(/^[a-z0-9:_-]*(\{[a-z0-9:_-]+\}[a-z0-9:_-]*)?$/i, 'expected letters, digits, ":", "_" or "-", with at most one non-empty hash tag in braces for Redis Cluster, e.g. {lgsp}')
+  .min(1, 'expected a key prefix such as lgsp or {lgsp}');
 
 /** The process configuration: one schema, read from the environment once at start-up. */
 export const envSchema = z.object({
@@ -27,7 +49,7 @@ export const envSchema = z.object({
   /** Extra connector modules for the workers, comma-separated paths (each default-exports a connector). */
   LGSP_CONNECTOR_MODULES: z.string().default(''),
   /** Redis key prefix of the queues: several installations (or test runs) can share one Redis. */
-  LGSP_QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'expected letters, digits, ":", "_" or "-"').default('lgsp'),
+  LGSP_QUEUE_PREFIX: queuePrefix.default('lgsp'),
   LGSP_SYNC_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of concurrent syncs per worker process' }).int().min(1).max(64).default(2),
   LGSP_JOB_LOCK_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1000).default(30_000),
   LGSP_STALLED_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(500).default(15_000),

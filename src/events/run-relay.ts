@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
+import { createRedis } from '../config/redis-connection.js';
 import type { Logger } from '../logger.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
@@ -35,7 +35,7 @@ const eventsPerRound = 2_000;
  */
 export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
   const { config, logger, db } = ctx;
-  const redis = new Redis(config.redisUrl);
+  const redis = createRedis(config.redisUrl);
   const publisher = new StreamPublisher(db, redis, { key: config.events.stream, maxLength: config.events.streamMaxLength });
   const stream = config.events.stream;
   let published = 0;

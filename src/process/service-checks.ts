@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { createRedis } from '../config/redis-connection.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
@@ -29,7 +29,7 @@ export async function checkPostgres(db: Db, url: string): Promise<void> {
 
 /** Proves Redis answers (and is set up for BullMQ), or says how to start it. */
 export async function checkRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  const redis = createRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null, connectTimeout: 3000 });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

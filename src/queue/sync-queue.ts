@@ -1,4 +1,5 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type RedisOptions } from 'bullmq';
+import { isSentinelUrl, parseSentinelUrl, redisDatabase } from '../config/redis-connection.js';
 import type { Db } from '../warehouse/database.js';
 import { createRun, setRunJob, type RunRequest, type SyncRun } from '../warehouse/sync-runs.js';
 
@@ -26,8 +27,14 @@ export interface QueueConnection {
   readonly prefix: string;
 }
 
+/** BullMQ's `connection` for a Redis URL (plain or Sentinel): BullMQ opens its connections, blocking ones too, from it. */
+export function queueConnectionOptions(redisUrl: string): RedisOptions {
+  // maxRetriesPerRequest null, as BullMQ requires: its blocking commands must wait for Redis, not fail.
+  return { ...(isSentinelUrl(redisUrl) ? parseSentinelUrl(redisUrl) : { url: redisUrl }), maxRetriesPerRequest: null };
+}
+
 export function createSyncQueue(q: QueueConnection): SyncQueue {
-  return new Queue<SyncJobData>(syncQueueName, { connection: { url: q.redisUrl, maxRetriesPerRequest: null }, prefix: q.prefix });
+  return new Queue<SyncJobData>(syncQueueName, { connection: queueConnectionOptions(q.redisUrl), prefix: q.prefix });
 }
 
 /**
@@ -62,8 +69,7 @@ export async function enqueueRun(db: Db, queue: SyncQueue, run: SyncRun): Promis
  * another Redis database would be counted too. Only those on our database are.
  */
 export async function workersOnQueue(queue: SyncQueue, redisUrl: string): Promise<number> {
-  const path = new URL(redisUrl).pathname.replace(/^\//, '');
-  const db = /^\d+$/.test(path) ? path : '0';
+  const db = String(redisDatabase(redisUrl));
   const workers = await queue.getWorkers();
   return workers.filter((w) => w.db === undefined || w.db === db).length;
 }

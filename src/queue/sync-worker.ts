@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { SyncDeps } from '../pipeline/run-sync.js';
 import { processSyncJob, type SyncJobResult } from './sync-job.js';
-import { syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
+import { queueConnectionOptions, syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
 
 export interface SyncWorkerOptions {
   readonly queue: QueueConnection;
@@ -21,7 +21,7 @@ export interface SyncWorker {
 export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
   const stopping = new AbortController();
   const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, (job, token) => processSyncJob(job, token, deps, stopping.signal), {
-    connection: { url: options.queue.redisUrl, maxRetriesPerRequest: null },
+    connection: queueConnectionOptions(options.queue.redisUrl),
     prefix: options.queue.prefix,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,

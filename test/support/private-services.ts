@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,13 +138,18 @@ export interface PrivateRedis {
   destroy(): Promise<void>;
 }
 
-/** A redis-server of its own on a free port: without persistence (everything is lost on a restart) or with AOF. */
-export async function startPrivateRedis(options: { persistence?: 'none' | 'aof' } = {}): Promise<PrivateRedis> {
+/**
+ * A redis-server of its own on a free port: without persistence (everything is lost on a restart) or with AOF.
+ * `cluster`: a one-node Redis Cluster owning every slot, so multi-key commands across slots fail with CROSSSLOT
+ * as on a real Cluster, while a plain connection still reaches every key.
+ */
+export async function startPrivateRedis(options: { persistence?: 'none' | 'aof'; cluster?: boolean } = {}): Promise<PrivateRedis> {
   const persistence = options.persistence ?? 'none';
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lgsp-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction',
-    ...(persistence === 'aof' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])];
+    ...(persistence === 'aof' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.cluster === true ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : [])];
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const ping = async () => {
@@ -184,6 +189,7 @@ export async function startPrivateRedis(options: { persistence?: 'none' | 'aof' 
     child = null;
   };
   await start();
+  if (options.cluster === true) await assignAllSlots(url);
   return {
     port,
     url,
@@ -196,6 +202,62 @@ export async function startPrivateRedis(options: { persistence?: 'none' | 'aof' 
     },
     async destroy() {
       await stop('kill');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Makes a cluster-enabled node own slots 0..16383 and waits until it says the cluster is ok. */
+async function assignAllSlots(url: string): Promise<void> {
+  const r = new Redis(url, { maxRetriesPerRequest: 0 });
+  try {
+    await r.call('cluster', 'addslotsrange', '0', '16383');
+    await waitUntil('the one-node cluster to be ok', async () => String(await r.call('cluster', 'info')).includes('cluster_state:ok'));
+  } finally {
+    r.disconnect();
+  }
+}
+
+export interface PrivateSentinel {
+  readonly port: number;
+  /** The master group the sentinel monitors. */
+  readonly masterName: string;
+  destroy(): Promise<void>;
+}
+
+/** A redis-sentinel of its own on a free port, monitoring the Redis on `masterPort` as `masterName` (quorum 1). */
+export async function startPrivateSentinel(masterPort: number, masterName = 'lgsp-test'): Promise<PrivateSentinel> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lgsp-sentinel-'));
+  const configFile = join(dir, 'sentinel.conf');
+  // A sentinel rewrites its config file, so it gets one of its own.
+  writeFileSync(configFile, [`port ${String(port)}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${masterName} 127.0.0.1 ${String(masterPort)} 1`, ''].join('\n'));
+  const child = spawn('redis-server', [configFile, '--sentinel'], { stdio: 'ignore' });
+  const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await waitUntil(`private sentinel on ${String(port)}`, async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server --sentinel exited with ${String(child.exitCode)}`);
+      try {
+        if (r.status !== 'ready') await r.connect();
+        const master = (await r.call('sentinel', 'get-master-addr-by-name', masterName)) as string[] | null;
+        return master?.[1] === String(masterPort);
+      } catch {
+        return false;
+      }
+    });
+  } finally {
+    r.disconnect();
+  }
+  return {
+    port,
+    masterName,
+    async destroy() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,10 +16,10 @@ export async function startSyncWorker(env: Record<string, string>): Promise<Work
   return startWorker('workers/sync-worker.ts', 'sync worker ready', env);
 }
 
-/** Starts a worker entry point as a real process; resolves once its output includes `ready`. */
-export async function startWorker(script: string, ready: string, env: Record<string, string>): Promise<WorkerProcess> {
+/** Starts a worker entry point (or a command: script and its arguments) as a real process; resolves once its output includes `ready`. */
+export async function startWorker(script: string | readonly string[], ready: string, env: Record<string, string>): Promise<WorkerProcess> {
   // node itself with tsx as a loader (not the tsx CLI, which runs node as a child): a SIGKILL must hit the worker.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(typeof script === 'string' ? [script] : script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', LGSP_EGRESS_ALLOW: testEgressAllow, LGSP_CONNECTOR_MODULES: 'test/support/test-connector.ts', LGSP_JOB_LOCK_MS: '2000', LGSP_STALLED_INTERVAL_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,9 +28,10 @@ export async function startWorker(script: string, ready: string, env: Record<str
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? signal ?? 'unknown'); }));
-  const deadline = Date.now() + 30_000;
+  // Loading the TypeScript takes well over 30 s on a busy 2-core machine: the deadline only catches a hung start.
+  const deadline = Date.now() + 120_000;
   while (!out.includes(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${script} did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${String(script)} did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, output: () => out, exited };

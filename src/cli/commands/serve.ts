@@ -7,17 +7,25 @@ export function registerServeCommand(program: Command): void {
     .description('start the HTTP API (warehouse, events, operations); docs at /docs, OpenAPI at /openapi.json')
     .option('--host <host>', 'listen address (default LGSP_API_HOST, 127.0.0.1)')
     .option('--port <port>', 'listen port (default LGSP_API_PORT, 8080)')
-    .action(async (flags: { host?: string; port?: string }) => {
+    .option('--all', 'also run a sync worker, the scheduler, the outbox relay and the webhook dispatcher in this process (a small installation)')
+    .action(async (flags: { host?: string; port?: string; all?: boolean }) => {
       // Flags are environment overrides, so they pass through the one config schema and its checks.
       if (flags.host !== undefined) process.env.LGSP_API_HOST = flags.host;
       if (flags.port !== undefined) process.env.LGSP_API_PORT = flags.port;
       // Loaded here, not at the top: the API's routes and plugins would slow every other command's start.
+      if (flags.all === true) {
+        const { startAllRoles } = await import('../all-in-one.js');
+        // A lost relay or dispatcher lock means a standby elsewhere may take over: exit, as those workers do.
+        await runProcess('all-in-one', async (ctx) => announce(await startAllRoles(ctx, { onLockLost: () => process.exit(69) }), '; sync worker, scheduler, outbox relay and webhook dispatcher running'));
+        return;
+      }
       const { startApi } = await import('../../api/start.js');
-      await runProcess('api', async (ctx) => {
-        const api = await startApi(ctx);
-        // On stdout whatever the log level: the command's result, for people and for scripts that start it.
-        process.stdout.write(`API listening on ${api.url} (docs: ${api.url}/docs)\n`);
-        return api;
-      });
+      await runProcess('api', async (ctx) => announce(await startApi(ctx)));
     });
+}
+
+/** On stdout whatever the log level: the command's result, for people and for scripts that start it. */
+function announce<T extends { url: string }>(running: T, alongside = ''): T {
+  process.stdout.write(`API listening on ${running.url} (docs: ${running.url}/docs)${alongside}\n`);
+  return running;
 }

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { egressPolicy } from '../../boundary/egress.js';
 import type { AppConfig } from '../../config/env.js';
+import { createRedis } from '../../config/redis-connection.js';
 import type { Logger } from '../../logger.js';
 import { startLockedWork } from '../../process/locked-work.js';
 import type { Db } from '../../warehouse/database.js';
@@ -20,7 +20,7 @@ export interface DispatcherProcessContext {
  */
 export async function startWebhookDispatcher(ctx: DispatcherProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<{ stop: () => Promise<void> }> {
   const { config, logger, db } = ctx;
-  const redis = new Redis(config.redisUrl);
+  const redis = createRedis(config.redisUrl);
   const dispatcher = new WebhookDispatcher({
     db, redis, redisUrl: config.redisUrl, logger,
     stream: { key: config.events.stream, groupPrefix: config.queue.prefix },

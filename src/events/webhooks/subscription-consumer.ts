@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { EgressPolicy } from '../../boundary/egress.js';
+import { createRedis } from '../../config/redis-connection.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../warehouse/database.js';
 import { writeDeadLetter } from './dead-letters.js';
@@ -60,7 +61,7 @@ export class SubscriptionConsumer {
     this.log = ctx.logger.child({ subscription: subscription.id });
     // A read cut by a lost connection must fail, not be sent again: entries its lost reply carried are pending,
     // and the next round reads those first.
-    this.reader = new Redis(ctx.redisUrl, { autoResendUnfulfilledCommands: false, connectionName: `lgsp-webhook-${subscription.id}` });
+    this.reader = createRedis(ctx.redisUrl, { autoResendUnfulfilledCommands: false, connectionName: `lgsp-webhook-${subscription.id}` });
     this.reader.on('error', (error: Error) => { this.log.debug({ err: error.message }, 'webhook reader connection error'); });
   }
 
