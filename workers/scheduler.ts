@@ -1,4 +1,5 @@
 // The scheduler: keeps BullMQ's job schedulers in step with the connections' schedules in the database.
+import { isConnectionLoss } from '../src/process/connection-loss.js';
 import { runProcess } from '../src/process/main.js';
 import { reconcileSchedules } from '../src/queue/schedules.js';
 import { createSyncQueue } from '../src/queue/sync-queue.js';
@@ -6,8 +7,9 @@ import { createSyncQueue } from '../src/queue/sync-queue.js';
 /** Schedules also change through the CLI and API, which reconcile at once; this catches anything else. */
 const reconcileEveryMs = 60_000;
 
-await runProcess('scheduler', async ({ config, logger, db }) => {
+await runProcess('scheduler', async ({ config, logger, db, outages }) => {
   const queue = createSyncQueue(config.queue);
+  queue.on('error', (error) => { void outages.report(error); });
   const reconcile = async () => {
     const report = await reconcileSchedules(db, queue);
     for (const bad of report.invalid) logger.warn(bad, 'connection has an invalid schedule; fix it with `lgsp schedule set`');
@@ -15,7 +17,10 @@ await runProcess('scheduler', async ({ config, logger, db }) => {
   };
   await reconcile();
   const timer = setInterval(() => {
-    reconcile().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'reconciling schedules failed'); });
+    reconcile().catch((error: unknown) => {
+      if (isConnectionLoss(error)) void outages.report(error);
+      else logger.error({ err: (error as Error).message }, 'reconciling schedules failed');
+    });
   }, reconcileEveryMs);
   return {
     stop: async () => {
@@ -23,4 +28,4 @@ await runProcess('scheduler', async ({ config, logger, db }) => {
       await queue.close();
     },
   };
-});
+}, { whileDown: 'schedules are reconciled again once it is back' });

@@ -4,6 +4,7 @@ import { renderTable } from '../cli/table.js';
 import { printLoadReport } from '../cli/commands/reference.js';
 import { printCatalogue } from '../cli/commands/catalogue.js';
 import { startOutboxRelay, type RunningRelay } from '../events/run-relay.js';
+import { watchDependencies } from '../process/dependency-watch.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, requestSync } from '../queue/sync-queue.js';
 import { createSyncWorker } from '../queue/sync-worker.js';
@@ -38,9 +39,9 @@ export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean })
   await checkRedis(ctx.config.redisUrl);
   ctx.print('\n== 2. Source emulators, a sync worker, the outbox relay and the API');
   const sources = await startDemoSources(ctx.config.boundary);
-  const api = await startDemoApi(ctx);
-  // Lost lock: another relay may publish now, so this one stops (what it left is published by the next one).
-  const relay: RunningRelay = await startOutboxRelay(ctx, { onLockLost: () => { void relay.stop(); } });
+  const outages = watchDependencies({ db: ctx.db, redisUrl: ctx.config.redisUrl, logger: ctx.logger, whileDown: 'the demo waits for it', giveUpMs: 0, onGiveUp: () => undefined });
+  const api = await startDemoApi({ ...ctx, outages });
+  const relay: RunningRelay = await startOutboxRelay({ ...ctx, outages });
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
@@ -92,6 +93,7 @@ export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean })
     return 0;
   } finally {
     await relay.stop();
+    outages.stop();
     await api.stop();
     await worker.shutdown();
     await queue.close();

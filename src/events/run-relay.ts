@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
+import type { DependencyWatch } from '../process/dependency-watch.js';
+import { isConnectionLoss } from '../process/connection-loss.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
 import { prunePublished } from './outbox-events.js';
@@ -11,6 +13,7 @@ export interface RelayProcessContext {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly db: Db;
+  readonly outages: DependencyWatch;
 }
 
 /** A running relay: `published` counts the events it delivered since it started. */
@@ -29,12 +32,14 @@ const eventsPerRound = 2_000;
  * The outbox relay as a process runs it: publishes the change events committed with the warehouse's changes to
  * the Redis Stream (LGSP_EVENTS_STREAM) as CloudEvents, in order, at least once. Woken by PostgreSQL NOTIFY at
  * each commit, with a poll (LGSP_OUTBOX_POLL_MS) as a safety net; prunes published rows past their retention.
- * One relay publishes at a time (an advisory lock); more stand by. `onLockLost` is called when the lock's
- * connection fails: the caller must stop publishing at once (the worker exits).
+ * One relay publishes at a time (an advisory lock); more stand by. Rides out PostgreSQL and Redis outages: a
+ * lost lock is taken again (or left to another relay) once PostgreSQL is back; unmarked events are published
+ * again with the same ids.
  */
-export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
-  const { config, logger, db } = ctx;
+export async function startOutboxRelay(ctx: RelayProcessContext): Promise<RunningRelay> {
+  const { config, logger, db, outages } = ctx;
   const redis = new Redis(config.redisUrl);
+  redis.on('error', (error) => { void outages.report(error); });
   const target = { key: config.events.stream, maxLength: config.events.streamMaxLength };
   let published = 0;
   const locked = await startLockedWork({
@@ -52,17 +57,20 @@ export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readon
       holding: 'holding the relay lock: publishing',
       standingBy: 'another relay is publishing: standing by',
       failed: 'publishing failed; retrying at the next poll',
-      // Unmarked events are published again, with the same ids, by whichever relay takes over.
-      lost: 'the relay lost its PostgreSQL connection',
     },
-    onLockLost: hooks.onLockLost,
+    outages,
   });
   const prune = async () => {
     const pruned = await prunePublished(db, config.events.retentionHours);
     if (pruned > 0) logger.info({ pruned, olderThanHours: config.events.retentionHours }, 'published outbox rows pruned');
   };
   await prune();
-  const pruning = setInterval(() => { prune().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); }); }, pruneEveryMs);
+  const pruning = setInterval(() => {
+    prune().catch((error: unknown) => {
+      if (isConnectionLoss(error)) void outages.report(error);
+      else logger.error({ err: (error as Error).message }, 'pruning the outbox failed');
+    });
+  }, pruneEveryMs);
   return {
     published: () => published,
     drained: locked.run,

@@ -18,6 +18,6 @@ export function registerServeCommand(program: Command): void {
         // On stdout whatever the log level: the command's result, for people and for scripts that start it.
         process.stdout.write(`API listening on ${api.url} (docs: ${api.url}/docs)\n`);
         return api;
-      });
+      }, { whileDown: 'requests that need it are answered 503 with Retry-After' });
     });
 }
