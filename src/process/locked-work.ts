@@ -14,6 +14,8 @@ export interface LockedWorkOptions {
   readonly messages: { readonly holding: string; readonly standingBy: string; readonly failed: string };
   /** Where lost connections are reported (logged once); its recoveries reconnect the lock at once. */
   readonly outages: DependencyWatch;
+  /** The lock was lost: stop what runs outside `work` (another process may take over); awaited before locking again. */
+  readonly onLockLost?: () => Promise<void>;
 }
 
 export interface LockedWork {
@@ -37,6 +39,7 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
   let holdsLock = false;
   let saidStandingBy = false;
   let stopped = false;
+  let released: Promise<unknown> = Promise.resolve();
   const task = new CoalescingTask(options.work);
   const lost = (which: ListeningLock, error: unknown) => {
     if (lock !== which) return;
@@ -44,6 +47,7 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
     holdsLock = false;
     saidStandingBy = false;
     void which.close().catch(() => undefined);
+    released = options.onLockLost?.().catch(() => undefined) ?? released;
     void outages.report(error);
   };
   const connect = () => {
@@ -60,7 +64,10 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
     if (stopped) return;
     let current = lock;
     try {
-      current ??= await connect();
+      if (!current) {
+        await released;
+        current = await connect();
+      }
       if (holdsLock) {
         await current.check();
       } else {

@@ -43,6 +43,8 @@ export async function startWebhookDispatcher(ctx: DispatcherProcessContext): Pro
       failed: 'reading the webhook subscriptions failed; retrying at the next poll',
     },
     outages,
+    // A standby may deliver now: stop delivering until the lock is taken again (reload starts the consumers anew).
+    onLockLost: () => dispatcher.stop(),
   });
   return {
     stop: async () => {
