@@ -8,7 +8,7 @@ export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop
   const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
   // Reconnecting is ioredis's; the outage watch logs the outage once and its end.
   redis.on('error', (error) => { void ctx.outages.report(error); });
-  const syncQueue = createSyncQueue(ctx.config.queue);
+  const syncQueue = createSyncQueue(ctx.config.queue, { failFast: true });
   syncQueue.on('error', (error) => { void ctx.outages.report(error); });
   const closeConnections = async () => {
     await syncQueue.close();

@@ -26,8 +26,9 @@ export interface QueueConnection {
   readonly prefix: string;
 }
 
-export function createSyncQueue(q: QueueConnection): SyncQueue {
-  return new Queue<SyncJobData>(syncQueueName, { connection: { url: q.redisUrl, maxRetriesPerRequest: null }, prefix: q.prefix });
+/** `failFast`: a command fails after one reconnect attempt while Redis is away, instead of waiting for it (the API answers 503). */
+export function createSyncQueue(q: QueueConnection, options: { readonly failFast?: boolean } = {}): SyncQueue {
+  return new Queue<SyncJobData>(syncQueueName, { connection: { url: q.redisUrl, maxRetriesPerRequest: options.failFast === true ? 1 : null }, prefix: q.prefix });
 }
 
 /**
