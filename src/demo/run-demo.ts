@@ -47,7 +47,7 @@ export async function runDemo(hostCtx: CliContext, options: { stayUp: boolean })
   const connectors = await installedConnectors(ctx.config.connectorModules);
   // The emulators listen on loopback: the demo's own worker may reach it; the configuration's default does not.
   const boundary = { ...ctx.config.boundary, egressAllow: [...ctx.config.boundary.egressAllow, '127.0.0.1/32'] };
-  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length, outages });
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);

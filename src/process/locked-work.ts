@@ -47,7 +47,8 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
     holdsLock = false;
     saidStandingBy = false;
     void which.close().catch(() => undefined);
-    released = options.onLockLost?.().catch(() => undefined) ?? released;
+    // Nothing of this process's may still be under way when it holds the lock again.
+    released = Promise.all([task.settle().catch(() => undefined), options.onLockLost?.().catch(() => undefined)]);
     void outages.report(error);
   };
   const connect = () => {
