@@ -15,9 +15,9 @@ export interface SyncJobResult {
 /** How soon an interrupted run is picked up again (by this worker after a restart, or by another). */
 const resumeDelayMs = 1_000;
 /** A run cut by an outage waits longer the longer the outage lasts, up to this. */
-const maxOutageDelayMs = 30_000;
+const maxOutageDelayMs = 15_000;
 
-/** Backoff while PostgreSQL or Redis is away: half the outage so far, from a second to half a minute. */
+/** Backoff while PostgreSQL or Redis is away: half the outage so far, from 1 s to 15 s (so a run resumes well within a minute of the service being back). */
 function outageDelayMs(outages: DependencyWatch | undefined): number {
   return Math.min(maxOutageDelayMs, Math.max(resumeDelayMs, (outages?.downForMs() ?? 0) / 2));
 }
