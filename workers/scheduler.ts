@@ -1,5 +1,4 @@
 // The scheduler: keeps BullMQ's job schedulers in step with the connections' schedules in the database.
-import { isConnectionLoss } from '../src/process/connection-loss.js';
 import { runProcess } from '../src/process/main.js';
 import { reconcileSchedules } from '../src/queue/schedules.js';
 import { createSyncQueue } from '../src/queue/sync-queue.js';
@@ -17,10 +16,7 @@ await runProcess('scheduler', async ({ config, logger, db, outages }) => {
   };
   await reconcile();
   const timer = setInterval(() => {
-    reconcile().catch((error: unknown) => {
-      if (isConnectionLoss(error)) void outages.report(error);
-      else logger.error({ err: (error as Error).message }, 'reconciling schedules failed');
-    });
+    reconcile().catch((error: unknown) => { if (!outages.reportIfLost(error)) logger.error({ err: (error as Error).message }, 'reconciling schedules failed'); });
   }, reconcileEveryMs);
   return {
     stop: async () => {

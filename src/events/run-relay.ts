@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { DependencyWatch } from '../process/dependency-watch.js';
-import { isConnectionLoss } from '../process/connection-loss.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
 import { prunePublished } from './outbox-events.js';
@@ -66,10 +65,7 @@ export async function startOutboxRelay(ctx: RelayProcessContext): Promise<Runnin
   };
   await prune();
   const pruning = setInterval(() => {
-    prune().catch((error: unknown) => {
-      if (isConnectionLoss(error)) void outages.report(error);
-      else logger.error({ err: (error as Error).message }, 'pruning the outbox failed');
-    });
+    prune().catch((error: unknown) => { if (!outages.reportIfLost(error)) logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); });
   }, pruneEveryMs);
   return {
     published: () => published,

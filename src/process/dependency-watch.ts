@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Logger } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
-import { dependencyNamedBy, dependencyNames, type Dependency } from './connection-loss.js';
+import { dependencyNamedBy, dependencyNames, isConnectionLoss, type Dependency } from './connection-loss.js';
 import { checkRedis } from './service-checks.js';
 
 export interface DependencyWatchOptions {
@@ -63,6 +63,13 @@ export class DependencyWatch {
     if (named !== undefined) this.markDown(named, error);
     else await Promise.all(dependencies.filter((d) => !this.isDown(d)).map(async (d) => { if (!(await this.answers(d))) this.markDown(d, error); }));
     return this.down();
+  }
+
+  /** Reports `error` when it is a lost connection and says so: the caller logs only the other errors. */
+  reportIfLost(error: unknown): boolean {
+    if (!isConnectionLoss(error)) return false;
+    void this.report(error);
+    return true;
   }
 
   stop(): void {

@@ -1,6 +1,5 @@
 import type { Logger } from '../logger.js';
 import { CoalescingTask } from './coalescing-task.js';
-import { isConnectionLoss } from './connection-loss.js';
 import type { DependencyWatch } from './dependency-watch.js';
 import { ListeningLock, type ListeningLockOptions } from './listening-lock.js';
 
@@ -83,10 +82,7 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
       return;
     }
     if (holdsLock) task.request();
-    await task.settle().catch((error: unknown) => {
-      if (isConnectionLoss(error)) void outages.report(error);
-      else logger.error({ err: (error as Error).message }, messages.failed);
-    });
+    await task.settle().catch((error: unknown) => { if (!outages.reportIfLost(error)) logger.error({ err: (error as Error).message }, messages.failed); });
   };
   await run();
   const poll = setInterval(() => { void run(); }, options.pollMs);

@@ -1,6 +1,5 @@
 import { Worker } from 'bullmq';
 import type { SyncDeps } from '../pipeline/run-sync.js';
-import { isConnectionLoss } from '../process/connection-loss.js';
 import type { DependencyWatch } from '../process/dependency-watch.js';
 import { processSyncJob, type SyncJobResult } from './sync-job.js';
 import { syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
@@ -34,10 +33,7 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
     maxStalledCount: 10,
   });
   worker.on('failed', (job, error) => { deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'); });
-  worker.on('error', (error) => {
-    if (options.outages && isConnectionLoss(error)) void options.outages.report(error);
-    else deps.logger.error({ err: error.message }, 'sync worker error');
-  });
+  worker.on('error', (error) => { if (options.outages?.reportIfLost(error) !== true) deps.logger.error({ err: error.message }, 'sync worker error'); });
   return {
     worker,
     async shutdown() {
