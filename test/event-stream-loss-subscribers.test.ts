@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { egressPolicy } from '../src/boundary/egress.js';
 import { loadConfig } from '../src/config/env.js';
 import { observationChangedEvent, streamResetEvent } from '../src/events/outbox-events.js';
+import { watchDependencies } from '../src/process/dependency-watch.js';
 import { startOutboxRelay } from '../src/events/run-relay.js';
 import { matchesFilter as matchesSseFilter, parseStreamEntry } from '../src/events/stream-events.js';
 import { readStreamMarker } from '../src/events/stream-marker.js';
@@ -133,7 +134,9 @@ describe('the relay process across a Redis restart without persistence', () => {
     const f = await startStreamLossFixture(redis);
     const lines: string[] = [];
     const config = loadConfig({ DATABASE_URL: f.t.url, REDIS_URL: server.url, LGSP_EVENTS_STREAM: f.stream, LGSP_OUTBOX_POLL_MS: '200', LOG_LEVEL: 'info' });
-    const relay = await startOutboxRelay({ config, db: f.t.db, logger: createLogger('info', { destination: { write: (line: string) => { lines.push(line); } } }) }, { onLockLost: () => undefined });
+    const logger = createLogger('info', { destination: { write: (line: string) => { lines.push(line); } } });
+    const outages = watchDependencies({ db: f.t.db, redisUrl: server.url, logger, whileDown: 'events are published once it is back', giveUpMs: 0, onGiveUp: () => undefined });
+    const relay = await startOutboxRelay({ config, db: f.t.db, logger, outages });
     const streamHoldsOutbox = async () => {
       const expected = (await f.outbox()).map((e) => e.id);
       const streamed = (await f.streamed().catch(() => [])).map((e) => e.event.id);

@@ -4,10 +4,4 @@
 import { startOutboxRelay } from '../src/events/run-relay.js';
 import { runProcess } from '../src/process/main.js';
 
-await runProcess('outbox-relay', (ctx) =>
-  startOutboxRelay(ctx, {
-    // Without its connection the relay no longer holds the lock: exit, and let the supervisor restart it;
-    // unmarked events are published again with the same ids.
-    onLockLost: () => process.exit(69),
-  }),
-);
+await runProcess('outbox-relay', startOutboxRelay, { whileDown: 'publishing waits and resumes from the outbox once it is back; nothing is lost' });

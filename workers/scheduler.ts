@@ -2,4 +2,4 @@
 import { runProcess } from '../src/process/main.js';
 import { startScheduler } from '../src/queue/run-scheduler.js';
 
-await runProcess('scheduler', startScheduler);
+await runProcess('scheduler', startScheduler, { whileDown: 'schedules are reconciled again once it is back' });

@@ -2,4 +2,4 @@
 import { runProcess } from '../src/process/main.js';
 import { startSyncWorkerRole } from '../src/queue/run-sync-worker.js';
 
-await runProcess('sync-worker', startSyncWorkerRole);
+await runProcess('sync-worker', startSyncWorkerRole, { whileDown: 'runs pause and resume from their last committed page once it is back' });

@@ -4,10 +4,4 @@
 import { startWebhookDispatcher } from '../src/events/webhooks/run-dispatcher.js';
 import { runProcess } from '../src/process/main.js';
 
-await runProcess('webhook-dispatcher', (ctx) =>
-  startWebhookDispatcher(ctx, {
-    // Without its connection the dispatcher no longer holds the lock and a standby may already deliver: exit at
-    // once, and let the supervisor restart it; unacknowledged events are delivered again with the same ids.
-    onLockLost: () => process.exit(69),
-  }),
-);
+await runProcess('webhook-dispatcher', startWebhookDispatcher, { whileDown: 'deliveries wait and resume from the unacknowledged events once it is back' });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   ConflictError, InvalidDateError, InvalidPeriodError, LgspError, NotFoundError, ServiceUnavailableError, UnitResolutionError, UsageError,
 } from '../errors.js';
+import type { DependencyWatch } from '../process/dependency-watch.js';
+import { dependencyRetryAfterSeconds, dependencyUnavailableFor } from './dependency-unavailable.js';
 import { httpRefusal, statusTitle } from './http-errors.js';
 import { loggableError } from './loggable-error.js';
 
@@ -46,9 +48,12 @@ function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
-/** Every error leaves the API as `application/problem+json`; invalid input names the field at fault. */
-export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((thrown: unknown, request, reply) => {
+/**
+ * Every error leaves the API as `application/problem+json`; invalid input names the field at fault. A lost
+ * connection to PostgreSQL or Redis is a 503 with Retry-After (reported to `outages`, which logs it once).
+ */
+export function registerProblemHandlers(app: FastifyInstance, outages?: DependencyWatch): void {
+  app.setErrorHandler(async (thrown: unknown, request, reply) => {
     const instance = request.url;
     const error = thrown as FastifyError;
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -64,6 +69,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       });
       const detail = `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
       return sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail, { instance, errors }));
+    }
+    const unavailable = await dependencyUnavailableFor(thrown, outages);
+    if (unavailable !== undefined) {
+      if (!outages) request.log.warn({ err: loggableError(thrown) }, 'request failed: a dependency is unreachable');
+      reply.header('retry-after', String(dependencyRetryAfterSeconds));
+      return sendProblem(reply, problem(503, 'DEPENDENCY_UNAVAILABLE', unavailable, { instance }));
     }
     if (thrown instanceof LgspError) {
       const status = statusOf(thrown);

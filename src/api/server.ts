@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { registerAuditLog } from '../audit/api-recorder.js';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
+import type { DependencyWatch } from '../process/dependency-watch.js';
 import type { SyncQueue } from '../queue/sync-queue.js';
 import type { Db } from '../warehouse/database.js';
 import { AuthFailureCounter } from './auth-failures.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   readonly redis: Redis;
   /** The sync queue: starting syncs, schedules, queue depths, the queue dashboard. */
   readonly syncQueue: SyncQueue;
+  /** The process's outage watch: lost connections are logged once and answered 503. */
+  readonly outages?: DependencyWatch;
 }
 
 export const apiVersion = '1.0.0';
@@ -54,7 +57,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, deps.outages);
   await registerSecurityHeaders(app, { hstsMaxAgeSeconds: api.hstsMaxAgeSeconds });
   registerInputGuard(app);
   await app.register(swagger, {

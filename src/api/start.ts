@@ -6,9 +6,10 @@ import { buildApi } from './server.js';
 /** Starts the API on the configured host and port; `stop` closes it (in-flight requests finish) and its Redis. */
 export async function startApi(ctx: ProcessContext): Promise<{ url: string; stop: () => Promise<void> }> {
   const redis = createRedis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API Redis connection error'); });
-  const syncQueue = createSyncQueue(ctx.config.queue);
-  syncQueue.on('error', (error) => { ctx.logger.warn({ err: error.message }, 'API sync queue connection error'); });
+  // Reconnecting is ioredis's; the outage watch logs the outage once and its end.
+  redis.on('error', (error) => { void ctx.outages.report(error); });
+  const syncQueue = createSyncQueue(ctx.config.queue, { failFast: true });
+  syncQueue.on('error', (error) => { void ctx.outages.report(error); });
   const closeConnections = async () => {
     await syncQueue.close();
     redis.disconnect();

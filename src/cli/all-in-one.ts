@@ -14,13 +14,13 @@ interface Role {
  * Every role of a small installation in one process: outbox relay, webhook dispatcher, sync worker, scheduler and
  * the API, each as its own process runs it, logging with its `role`. Started in this order, so an API that
  * answers means the rest runs; stopped in the reverse one, so the API takes no new request while the worker
- * finishes its current page. `onLockLost`: the relay or dispatcher lost its lock's connection and must stop at once.
+ * finishes its current page. Each rides out PostgreSQL and Redis outages as its own process does.
  */
-export async function startAllRoles(ctx: ProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startAllRoles(ctx: ProcessContext): Promise<{ url: string; stop: () => Promise<void> }> {
   let url = '';
   const roles: readonly Role[] = [
-    { name: 'outbox-relay', start: (c) => startOutboxRelay(c, hooks) },
-    { name: 'webhook-dispatcher', start: (c) => startWebhookDispatcher(c, hooks) },
+    { name: 'outbox-relay', start: startOutboxRelay },
+    { name: 'webhook-dispatcher', start: startWebhookDispatcher },
     { name: 'sync-worker', start: startSyncWorkerRole },
     { name: 'scheduler', start: startScheduler },
     { name: 'api', start: async (c) => { const api = await startApi(c); url = api.url; return api; } },

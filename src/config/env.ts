@@ -62,6 +62,8 @@ export const envSchema = z.object({
   LGSP_OUTBOX_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(5_000),
   /** Published outbox rows are deleted after this many hours. */
   LGSP_OUTBOX_RETENTION_HOURS: z.coerce.number({ error: 'expected a whole number of hours' }).int().min(1).default(168),
+  /** Long-lived processes ride out PostgreSQL and Redis outages; after this many seconds continuously down they exit 69 (0: never). */
+  LGSP_OUTAGE_GIVE_UP_S: z.coerce.number({ error: 'expected seconds, 0 to never give up' }).int().min(0, 'expected seconds, 0 to never give up').default(0),
   /** Where `lgsp serve` listens. */
   LGSP_API_HOST: z.string().min(1, 'expected a host name or address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   LGSP_API_PORT: z.coerce.number({ error: 'expected a TCP port' }).int().min(0).max(65535).default(8080),
@@ -155,6 +157,8 @@ export interface AppConfig {
     readonly hstsMaxAgeSeconds: number;
   };
   readonly boundary: BoundaryConfig;
+  /** 0: processes never give up on an unreachable PostgreSQL or Redis. */
+  readonly outageGiveUpMs: number;
   readonly webhooks: { readonly maxAttempts: number; readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly reloadMs: number; readonly concurrency: number };
 }
 
@@ -197,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxEntries: e.LGSP_WORKBOOK_MAX_ENTRIES, maxCompressionRatio: e.LGSP_WORKBOOK_MAX_RATIO,
       },
     },
+    outageGiveUpMs: e.LGSP_OUTAGE_GIVE_UP_S * 1000,
     webhooks: {
       maxAttempts: e.LGSP_WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.LGSP_WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.LGSP_WEBHOOK_RETRY_BASE_MS, retryMaxMs: Math.max(e.LGSP_WEBHOOK_RETRY_MAX_MS, e.LGSP_WEBHOOK_RETRY_BASE_MS), reloadMs: e.LGSP_WEBHOOK_RELOAD_MS,

@@ -5,6 +5,7 @@ import { printLoadSummary } from '../cli/commands/reference.js';
 import { formatDuration } from '../cli/format-run.js';
 import { followRuns } from '../cli/runs-progress.js';
 import { startOutboxRelay, type RunningRelay } from '../events/run-relay.js';
+import { watchDependencies } from '../process/dependency-watch.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, requestSync } from '../queue/sync-queue.js';
 import { createSyncWorker } from '../queue/sync-worker.js';
@@ -42,15 +43,15 @@ export async function runDemo(hostCtx: CliContext, options: { readonly stayUp: b
   await checkRedis(ctx.config.redisUrl);
   ctx.print('\n== 2. Source emulators, a sync worker, the outbox relay and the API');
   const sources = await startDemoSources(ctx.config.boundary);
-  const api = await startDemoApi(ctx);
-  // Lost lock: another relay may publish now, so this one stops (what it left is published by the next one).
-  const relay: RunningRelay = await startOutboxRelay(ctx, { onLockLost: () => { void relay.stop(); } });
+  const outages = watchDependencies({ db: ctx.db, redisUrl: ctx.config.redisUrl, logger: ctx.logger, whileDown: 'the demo waits for it', giveUpMs: 0, onGiveUp: () => undefined });
+  const api = await startDemoApi({ ...ctx, outages });
+  const relay: RunningRelay = await startOutboxRelay({ ...ctx, outages });
   for (const s of sources) Object.assign(process.env, s.secrets);
   const connections = demoProvinces.flatMap((p) => sources.map((s) => s.connectionFor(p)));
   const connectors = await installedConnectors(ctx.config.connectorModules);
   // The emulators listen on loopback: the demo's own worker may reach it; the configuration's default does not.
   const boundary = { ...ctx.config.boundary, egressAllow: [...ctx.config.boundary.egressAllow, '127.0.0.1/32'] };
-  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length });
+  const worker = createSyncWorker({ db: ctx.db, logger: ctx.logger, connectors, boundary }, { queue: ctx.config.queue, ...ctx.config.worker, concurrency: connections.length, outages });
   const queue = createSyncQueue(ctx.config.queue);
   try {
     for (const s of sources) ctx.print(`  ${s.connectorId.padEnd(16)} ${s.endpoint}`);
@@ -94,6 +95,7 @@ export async function runDemo(hostCtx: CliContext, options: { readonly stayUp: b
     return 0;
   } finally {
     await relay.stop();
+    outages.stop();
     await api.stop();
     await worker.shutdown();
     await queue.close();

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/env.js';
 import { createRedis } from '../config/redis-connection.js';
 import type { Logger } from '../logger.js';
+import type { DependencyWatch } from '../process/dependency-watch.js';
 import { startLockedWork } from '../process/locked-work.js';
 import type { Db } from '../warehouse/database.js';
 import { prunePublished } from './outbox-events.js';
@@ -10,6 +11,7 @@ export interface RelayProcessContext {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly db: Db;
+  readonly outages: DependencyWatch;
 }
 
 /** A running relay: `published` counts the events it delivered since it started. */
@@ -30,12 +32,14 @@ const eventsPerRound = 2_000;
  * Woken by PostgreSQL NOTIFY at each commit, with a poll (LGSP_OUTBOX_POLL_MS) as a safety net, at each of which
  * it also checks that the stream kept what it published (and republishes from the outbox if not); prunes
  * published rows past their retention.
- * One relay publishes at a time (an advisory lock); more stand by. `onLockLost` is called when the lock's
- * connection fails: the caller must stop publishing at once (the worker exits).
+ * One relay publishes at a time (an advisory lock); more stand by. Rides out PostgreSQL and Redis outages: a
+ * lost lock is taken again (or left to another relay) once PostgreSQL is back; unmarked events are published
+ * again with the same ids.
  */
-export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readonly onLockLost: (error: Error) => void }): Promise<RunningRelay> {
-  const { config, logger, db } = ctx;
+export async function startOutboxRelay(ctx: RelayProcessContext): Promise<RunningRelay> {
+  const { config, logger, db, outages } = ctx;
   const redis = createRedis(config.redisUrl);
+  redis.on('error', (error) => { void outages.report(error); });
   const publisher = new StreamPublisher(db, redis, { key: config.events.stream, maxLength: config.events.streamMaxLength });
   const stream = config.events.stream;
   let published = 0;
@@ -57,17 +61,17 @@ export async function startOutboxRelay(ctx: RelayProcessContext, hooks: { readon
       holding: 'holding the relay lock: publishing',
       standingBy: 'another relay is publishing: standing by',
       failed: 'publishing failed; retrying at the next poll',
-      // Unmarked events are published again, with the same ids, by whichever relay takes over.
-      lost: 'the relay lost its PostgreSQL connection',
     },
-    onLockLost: hooks.onLockLost,
+    outages,
   });
   const prune = async () => {
     const pruned = await prunePublished(db, config.events.retentionHours);
     if (pruned > 0) logger.info({ pruned, olderThanHours: config.events.retentionHours }, 'published outbox rows pruned');
   };
   await prune();
-  const pruning = setInterval(() => { prune().catch((error: unknown) => { logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); }); }, pruneEveryMs);
+  const pruning = setInterval(() => {
+    prune().catch((error: unknown) => { if (!outages.reportIfLost(error)) logger.error({ err: (error as Error).message }, 'pruning the outbox failed'); });
+  }, pruneEveryMs);
   return {
     published: () => published,
     drained: locked.run,

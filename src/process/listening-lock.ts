@@ -20,9 +20,16 @@ export class ListeningLock {
 
   static async connect(options: ListeningLockOptions, onNotify: () => void): Promise<ListeningLock> {
     const client = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true, application_name: options.applicationName });
-    await client.connect();
-    client.on('notification', () => { onNotify(); });
-    await client.query(`listen ${options.channel}`);
+    // Until the owner attaches its handler (onError), a connection error must not end the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      client.on('notification', () => { onNotify(); });
+      await client.query(`listen ${options.channel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     return new ListeningLock(client, options.lockName);
   }
 

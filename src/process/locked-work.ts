@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { CoalescingTask } from './coalescing-task.js';
+import type { DependencyWatch } from './dependency-watch.js';
 import { ListeningLock, type ListeningLockOptions } from './listening-lock.js';
 
 export interface LockedWorkOptions {
@@ -9,9 +10,11 @@ export interface LockedWorkOptions {
   readonly logger: Logger;
   /** The work: done when the lock is taken, at each notification on the channel, and at each poll. */
   readonly work: () => Promise<unknown>;
-  readonly messages: { readonly holding: string; readonly standingBy: string; readonly failed: string; readonly lost: string };
-  /** The lock's connection failed: the lock is gone and another process may work now, so the caller must stop. */
-  readonly onLockLost: (error: Error) => void;
+  readonly messages: { readonly holding: string; readonly standingBy: string; readonly failed: string };
+  /** Where lost connections are reported (logged once); its recoveries reconnect the lock at once. */
+  readonly outages: DependencyWatch;
+  /** The lock was lost: stop what runs outside `work` (another process may take over); awaited before locking again. */
+  readonly onLockLost?: () => Promise<void>;
 }
 
 export interface LockedWork {
@@ -24,40 +27,66 @@ export interface LockedWork {
 /**
  * Work that one process at a time may do (the order of what it publishes depends on it): takes the advisory lock
  * or stands by, trying again every `pollMs`; while holding it, does the work on every notification and poll, a
- * burst of them coalesced into one more run. Shared by the outbox relay and the webhook dispatcher.
+ * burst of them coalesced into one more run. When the lock's connection fails (a PostgreSQL restart), the lock is
+ * gone: the process reconnects (at each poll, and at once when the outage watch sees PostgreSQL back), LISTENs
+ * again and takes the lock or stands by, as at start. Shared by the outbox relay and the webhook dispatcher.
  */
 export async function startLockedWork(options: LockedWorkOptions): Promise<LockedWork> {
-  const { logger, messages } = options;
+  const { logger, messages, outages } = options;
+  let lock: ListeningLock | null = null;
+  let connecting: Promise<ListeningLock> | null = null;
   let holdsLock = false;
   let saidStandingBy = false;
   let stopped = false;
+  let released: Promise<unknown> = Promise.resolve();
   const task = new CoalescingTask(options.work);
-  const lock = await ListeningLock.connect(options.lock, () => { if (holdsLock && !stopped) task.request(); });
-  const lost = (error: Error) => {
-    logger.error({ err: error.message }, messages.lost);
-    options.onLockLost(error);
+  const lost = (which: ListeningLock, error: unknown) => {
+    if (lock !== which) return;
+    lock = null;
+    holdsLock = false;
+    saidStandingBy = false;
+    void which.close().catch(() => undefined);
+    // Nothing of this process's may still be under way when it holds the lock again.
+    released = Promise.all([task.settle().catch(() => undefined), options.onLockLost?.().catch(() => undefined)]);
+    void outages.report(error);
   };
-  lock.onError(lost);
+  const connect = () => {
+    connecting ??= ListeningLock.connect(options.lock, () => { if (holdsLock && !stopped) task.request(); })
+      .then((connected) => {
+        lock = connected;
+        connected.onError((error) => { lost(connected, error); });
+        return connected;
+      })
+      .finally(() => { connecting = null; });
+    return connecting;
+  };
   const run = async () => {
     if (stopped) return;
+    let current = lock;
     try {
+      if (!current) {
+        await released;
+        current = await connect();
+      }
       if (holdsLock) {
-        await lock.check();
+        await current.check();
       } else {
-        holdsLock = await lock.tryLock();
+        holdsLock = await current.tryLock();
         if (holdsLock) logger.info(messages.holding);
         else if (!saidStandingBy) logger.info(messages.standingBy);
         saidStandingBy = !holdsLock;
       }
     } catch (error) {
-      lost(error as Error);
+      if (current) lost(current, error);
+      else void outages.report(error);
       return;
     }
     if (holdsLock) task.request();
-    await task.settle().catch((error: unknown) => { logger.error({ err: (error as Error).message }, messages.failed); });
+    await task.settle().catch((error: unknown) => { if (!outages.reportIfLost(error)) logger.error({ err: (error as Error).message }, messages.failed); });
   };
   await run();
   const poll = setInterval(() => { void run(); }, options.pollMs);
+  outages.onRecovered(() => { void run(); });
   return {
     run,
     stop: async (beforeUnlock) => {
@@ -66,7 +95,7 @@ export async function startLockedWork(options: LockedWorkOptions): Promise<Locke
       clearInterval(poll);
       await task.settle().catch(() => undefined);
       await beforeUnlock?.();
-      await lock.close();
+      await lock?.close();
     },
   };
 }

@@ -4,12 +4,12 @@ import type { ProcessContext } from '../process/main.js';
 import { createSyncWorker } from './sync-worker.js';
 
 /** The sync worker as a process runs it: takes sync jobs from the queue and runs them through the pipeline. */
-export async function startSyncWorkerRole({ config, logger, db }: ProcessContext): Promise<{ stop: () => Promise<void> }> {
+export async function startSyncWorkerRole({ config, logger, db, outages }: ProcessContext): Promise<{ stop: () => Promise<void> }> {
   const connectors = await installedConnectors(config.connectorModules);
   // Values marked by a run that died before refreshing them are refreshed now (marks are durable).
   const leftover = await refreshIndicatorValues(db, { runId: null, logger });
   if (leftover.computed > 0) logger.info(leftover, 'refreshed indicator values left marked by an interrupted run');
-  const worker = createSyncWorker({ db, logger, connectors, boundary: config.boundary }, { queue: config.queue, ...config.worker });
+  const worker = createSyncWorker({ db, logger, connectors, boundary: config.boundary }, { queue: config.queue, ...config.worker, outages });
   logger.info({ connectors: connectors.ids(), concurrency: config.worker.concurrency }, 'sync worker ready');
   return { stop: () => worker.shutdown() };
 }

@@ -28,13 +28,14 @@ export interface QueueConnection {
 }
 
 /** BullMQ's `connection` for a Redis URL (plain or Sentinel): BullMQ opens its connections, blocking ones too, from it. */
-export function queueConnectionOptions(redisUrl: string): RedisOptions {
-  // maxRetriesPerRequest null, as BullMQ requires: its blocking commands must wait for Redis, not fail.
-  return { ...(isSentinelUrl(redisUrl) ? parseSentinelUrl(redisUrl) : { url: redisUrl }), maxRetriesPerRequest: null };
+export function queueConnectionOptions(redisUrl: string, options: { readonly failFast?: boolean } = {}): RedisOptions {
+  // maxRetriesPerRequest null, as BullMQ requires of a worker: its blocking commands must wait for Redis, not fail.
+  // `failFast` (a queue, not a worker): a command fails after one reconnect attempt while Redis is away (the API answers 503).
+  return { ...(isSentinelUrl(redisUrl) ? parseSentinelUrl(redisUrl) : { url: redisUrl }), maxRetriesPerRequest: options.failFast === true ? 1 : null };
 }
 
-export function createSyncQueue(q: QueueConnection): SyncQueue {
-  return new Queue<SyncJobData>(syncQueueName, { connection: queueConnectionOptions(q.redisUrl), prefix: q.prefix });
+export function createSyncQueue(q: QueueConnection, options: { readonly failFast?: boolean } = {}): SyncQueue {
+  return new Queue<SyncJobData>(syncQueueName, { connection: queueConnectionOptions(q.redisUrl, options), prefix: q.prefix });
 }
 
 /**

@@ -14,9 +14,13 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (text) => text);
 export type Db = Kysely<Database>;
 
 export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
-  // An idle client whose connection the server closed (restart, admin command) is discarded by the pool;
-  // without a listener that error would end the process. Queries in flight still get their own errors.
+  // A server that does not answer (a network cut) fails a checkout after 10 s instead of hanging the caller.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+  // A client whose connection the server closed (restart, admin command) emits `error`; without a listener that
+  // ends the process. The pool listens on idle clients only, so each client gets its own listener for the time it
+  // is checked out (a page's transaction). Queries in flight still get their own errors, and the pool discards
+  // the broken client when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

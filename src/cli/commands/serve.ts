@@ -15,12 +15,13 @@ export function registerServeCommand(program: Command): void {
       // Loaded here, not at the top: the API's routes and plugins would slow every other command's start.
       if (flags.all === true) {
         const { startAllRoles } = await import('../all-in-one.js');
-        // A lost relay or dispatcher lock means a standby elsewhere may take over: exit, as those workers do.
-        await runProcess('all-in-one', async (ctx) => announce(await startAllRoles(ctx, { onLockLost: () => process.exit(69) }), '; sync worker, scheduler, outbox relay and webhook dispatcher running'));
+        await runProcess('all-in-one', async (ctx) => announce(await startAllRoles(ctx), '; sync worker, scheduler, outbox relay and webhook dispatcher running'), {
+          whileDown: 'requests that need it are answered 503, runs resume from their last committed page and events are published once it is back',
+        });
         return;
       }
       const { startApi } = await import('../../api/start.js');
-      await runProcess('api', async (ctx) => announce(await startApi(ctx)));
+      await runProcess('api', async (ctx) => announce(await startApi(ctx)), { whileDown: 'requests that need it are answered 503 with Retry-After' });
     });
 }
 

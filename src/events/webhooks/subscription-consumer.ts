@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { EgressPolicy } from '../../boundary/egress.js';
 import { createRedis } from '../../config/redis-connection.js';
 import type { Logger } from '../../logger.js';
+import { isConnectionLoss } from '../../process/connection-loss.js';
 import type { Db } from '../../warehouse/database.js';
 import { writeDeadLetter } from './dead-letters.js';
 import { deliverWithRetry, type DeliveryOptions } from './delivery.js';
@@ -118,7 +119,8 @@ export class SubscriptionConsumer {
         if (this.stopped()) break;
         pending = true;
         if (isMissingGroup(error)) groupReady = false;
-        this.log.warn({ err: reason(error) }, 'webhook consumer failed; resuming from its pending entries in a second');
+        // A lost connection is the process's outage, logged once by its watch, not once a second per subscription.
+        this.log[isConnectionLoss(error) ? 'debug' : 'warn']({ err: reason(error) }, 'webhook consumer failed; resuming from its pending entries in a second');
         await sleep(1_000, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }
