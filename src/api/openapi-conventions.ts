@@ -5,7 +5,7 @@ import { problemResponses } from './problem.js';
 
 /**
  * What every operation of the OpenAPI document gets without its route saying so, so that a new route cannot miss
- * it (test/openapi.test.ts checks the result): a stable operationId derived from method and path, `security: []`
+ * it (test/openapi-client.test.ts checks the result): a stable operationId derived from method and path, `security: []`
  * on public routes, the 429 of the rate limit every route is under. The document keeps only the components it uses.
  */
 

@@ -8,12 +8,14 @@ import { buildApi } from './server.js';
 
 /**
  * The OpenAPI document of the API as `/openapi.json` serves it, built without listening (for linters and client
- * generators). Connections are opened lazily, so nothing needs PostgreSQL or Redis to be running.
+ * generators). It needs neither PostgreSQL nor Redis to be running.
  */
 export async function openApiDocument(config: AppConfig): Promise<OpenAPIV3_1.Document> {
   const db = createDb(config.databaseUrl, { max: 1 });
   const redis = new Redis(config.redisUrl, { lazyConnect: true });
   const syncQueue = createSyncQueue(config.queue);
+  // The queue connects at once; the document does not need it to succeed.
+  syncQueue.on('error', () => undefined);
   const app = await buildApi({ config, db, logger: createLogger('silent'), redis, syncQueue });
   try {
     await app.ready();

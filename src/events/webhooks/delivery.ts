@@ -97,8 +97,8 @@ const failed = (error: string, detail: string, elapsed: number, permanent = fals
 
 /**
  * One delivery attempt: POSTs the structured CloudEvent, signed now (Standard Webhooks `webhook-id`,
- * `webhook-timestamp`, `webhook-signature`, and the deprecated `X-Lgsp-Signature`, `X-Lgsp-Event-Id`). Success is a 2xx; redirects are not followed (a moved receiver is re-subscribed, not
- * chased). It goes through the egress policy: a receiver on an internal address is refused before connecting, and
+ * `webhook-timestamp`, `webhook-signature`, and the deprecated `X-Lgsp-Signature`, `X-Lgsp-Event-Id`). Success is
+ * a 2xx; redirects are not followed (a moved receiver is re-subscribed, not chased). It goes through the egress policy: a receiver on an internal address is refused before connecting, and
  * that is permanent. Never throws: a network error or timeout is a failed attempt.
  */
 export async function attemptDelivery(target: DeliveryTarget, message: WebhookMessage, options: { readonly timeoutMs: number; readonly egress: EgressPolicy }): Promise<AttemptResult> {

@@ -58,8 +58,8 @@ function hmacHex(secret: string, timestamp: number, body: string | Buffer): stri
 }
 
 /**
- * The deprecated signature header's value for `body` sent at `now`: one `v1` per secret (two while a rotated-out secret is
- * still honoured). The timestamp is signed with the body, so it cannot be changed alone.
+ * The deprecated signature header's value for `body` sent at `now`: one `v1` per secret (two while a rotated-out
+ * secret is still honoured). The timestamp is signed with the body, so it cannot be changed alone.
  */
 export function signWebhook(secrets: string | readonly string[], body: string | Buffer, now: Date = new Date()): string {
   const t = Math.floor(now.getTime() / 1000);
