@@ -4,6 +4,7 @@ import createClient from 'openapi-fetch';
 import openapiTS, { astToString } from 'openapi-typescript';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
 import { observationChangedEvent } from '../src/events/outbox-events.js';
 import type { paths } from './support/api-types.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -62,8 +63,11 @@ describe('OpenAPI document and a generated client', () => {
     expect(document.paths?.['/v1/webhooks/{id}']?.get?.operationId).toBe('getWebhooksById');
   });
 
-  it('names its server from LGSP_API_PUBLIC_URL and holds only the components it uses', () => {
+  it('names its server from LGSP_API_PUBLIC_URL (by default where it listens) and holds only the components it uses', () => {
     expect(document.servers).toEqual([{ url: publicUrl, description: 'LGSP_API_PUBLIC_URL' }]);
+    expect(loadConfig({ LGSP_API_HOST: '0.0.0.0', LGSP_API_PORT: '9090' }).api.publicUrl).toBe('http://127.0.0.1:9090');
+    expect(loadConfig({ LGSP_API_PUBLIC_URL: 'https://lgsp.example.gov.vn/' }).api.publicUrl).toBe('https://lgsp.example.gov.vn');
+    expect(() => loadConfig({ LGSP_API_PUBLIC_URL: 'lgsp.example.gov.vn' })).toThrow(/LGSP_API_PUBLIC_URL/);
     const schemas = Object.keys(document.components?.schemas ?? {});
     expect(schemas.length).toBeGreaterThan(5);
     const used = refsIn({ ...document, components: { schemas: Object.fromEntries(schemas.map((s) => [s, document.components?.schemas?.[s]])) } });
