@@ -8,7 +8,7 @@ import { verifyWebhookSignature } from '../src/events/webhooks/signature.js';
 import { groupName, lastEntryId, webhookGroupIds } from '../src/events/webhooks/stream-groups.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { loadProvinceReference } from './support/warehouse-fixtures.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { standardWebhooksProblem, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 interface Subscription { id: string; url: string; eventTypes: string[]; indicators: string[]; units: string[]; failedAttempts: number; deadLetters: number; secret?: string }
 interface DeadLetterView { id: number; subscriptionId: string; eventId: string; attempts: number; lastStatus: number | null; redeliveredAt: string | null; event: Record<string, unknown> }
@@ -49,7 +49,7 @@ describe('API: webhooks', () => {
     const subscription = created.json<Subscription>();
     expect(subscription).toMatchObject({ url: receiver.url, eventTypes: [observationChangedEvent], indicators: ['DVC_DOSSIERS_NEW'], units: ['91', '40'], failedAttempts: 0, deadLetters: 0 });
     expect(subscription.id).toMatch(/^wh_[0-9a-f]{12}$/);
-    expect(subscription.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(subscription.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const secret = subscription.secret ?? '';
 
     // The group starts after the last entry at creation.
@@ -183,7 +183,7 @@ describe('API: webhooks', () => {
     const redeliver = async () => {
       expect((await api.request({ method: 'POST', url: `/v1/webhooks/dead-letters/${deadId}/redeliver`, as: 'operate' })).statusCode).toBe(200);
       const last = receiver.received.at(-1);
-      return { signature: last?.signature ?? '', body: last?.body ?? '' };
+      return { signature: last?.signature ?? '', body: last?.body ?? '', headers: last?.headers ?? {} };
     };
     receiver.respond = () => 200;
     receiver.secret = created.secret ?? '';
@@ -200,6 +200,8 @@ describe('API: webhooks', () => {
     expect(during.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
     expect(verifyWebhookSignature(created.secret ?? '', during.signature, during.body)).toBe(true);
     expect(verifyWebhookSignature(secret, during.signature, during.body)).toBe(true);
+    expect(standardWebhooksProblem(created.secret ?? '', during.body, during.headers)).toBeNull();
+    expect(standardWebhooksProblem(secret, during.body, during.headers)).toBeNull();
 
     // A leaked secret: rotate with no grace, and the old ones stop verifying at once.
     const urgent = (await api.request({ method: 'POST', url: `/v1/webhooks/${created.id}/secret`, as: 'operate', payload: { graceHours: 0 } })).json<{ secret: string; previousSecretExpiresAt: string | null }>();
@@ -210,6 +212,8 @@ describe('API: webhooks', () => {
     expect(verifyWebhookSignature(urgent.secret, after.signature, after.body)).toBe(true);
     expect(verifyWebhookSignature(secret, after.signature, after.body)).toBe(false);
     expect(verifyWebhookSignature(created.secret ?? '', after.signature, after.body)).toBe(false);
+    expect(standardWebhooksProblem(urgent.secret, after.body, after.headers)).toBeNull();
+    expect(standardWebhooksProblem(secret, after.body, after.headers)).toBe('standard: No matching signature found');
     expect((await api.request({ method: 'GET', url: `/v1/webhooks/${created.id}`, as: 'operate' })).json()).toMatchObject({ previousSecretExpiresAt: null });
   });
 });

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { registerAuditLog } from '../audit/api-recorder.js';
 import type { AppConfig } from '../config/env.js';
@@ -14,6 +14,7 @@ import { AuthFailureCounter } from './auth-failures.js';
 import { registerAuth } from './auth.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { registerInputGuard } from './input-guard.js';
+import { transformDocument, transformRouteSchema } from './openapi-conventions.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { ApiProblem, registerProblemHandlers } from './problem.js';
 import { apiRoutes } from './routes/index.js';
@@ -66,12 +67,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'lgsp-connect API',
         version: apiVersion,
+        license: { name: 'MIT', identifier: 'MIT' },
         description: 'The indicator warehouse of Resolution 57-NQ/TW, its change events and the sync operations. Authenticate with `Authorization: Bearer <key>` (`lgsp apikey create`).',
       },
+      servers: [{ url: api.publicUrl, description: 'LGSP_API_PUBLIC_URL' }],
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `lgsp apikey create`' } } },
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: transformRouteSchema,
+    transformObject: transformDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const failures = new AuthFailureCounter(deps.redis, deps.config.queue.prefix, { limit: api.authFailureLimit, windowMs: api.authFailureWindowMs });

@@ -67,6 +67,8 @@ export const envSchema = z.object({
   /** Where `lgsp serve` listens. */
   LGSP_API_HOST: z.string().min(1, 'expected a host name or address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   LGSP_API_PORT: z.coerce.number({ error: 'expected a TCP port' }).int().min(0).max(65535).default(8080),
+  /** The API's address as its clients reach it (through a proxy, say): the OpenAPI document's `servers`. Default http://<LGSP_API_HOST>:<LGSP_API_PORT>. */
+  LGSP_API_PUBLIC_URL: z.url({ error: 'expected the URL clients reach the API at, such as https://lgsp.example.gov.vn' }).optional(),
   /** Requests per minute each API key may make (counted in Redis, so across API instances). */
   LGSP_API_RATE_LIMIT: z.coerce.number({ error: 'expected a whole number of requests per minute' }).int().min(1).default(600),
   // --- API trust boundary (issue 13) ---
@@ -155,6 +157,8 @@ export interface AppConfig {
     readonly authFailureWindowMs: number;
     /** 0: no Strict-Transport-Security header. */
     readonly hstsMaxAgeSeconds: number;
+    /** Where clients reach the API (the OpenAPI document's `servers`), without a trailing slash. */
+    readonly publicUrl: string;
   };
   readonly boundary: BoundaryConfig;
   /** 0: processes never give up on an unreachable PostgreSQL or Redis. */
@@ -190,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy: e.LGSP_API_TRUST_PROXY, requestTimeoutMs: e.LGSP_API_REQUEST_TIMEOUT_MS,
       authFailureLimit: e.LGSP_API_AUTH_FAILURE_LIMIT, authFailureWindowMs: e.LGSP_API_AUTH_FAILURE_WINDOW_S * 1000,
       hstsMaxAgeSeconds: e.LGSP_API_HSTS_MAX_AGE_S,
+      publicUrl: (e.LGSP_API_PUBLIC_URL ?? `http://${e.LGSP_API_HOST === '0.0.0.0' ? '127.0.0.1' : e.LGSP_API_HOST}:${e.LGSP_API_PORT}`).replace(/\/+$/, ''),
     },
     boundary: {
       egressAllow: e.LGSP_EGRESS_ALLOW.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),

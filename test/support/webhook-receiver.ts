@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature, webhookSignatureProblem } from '../../src/events/webhooks/signature.js';
+import { Webhook } from 'standardwebhooks';
 import { readBody } from './request-body.js';
 
 /** A delivery the receiver accepted as authentic (whatever it then answered). */
@@ -8,7 +8,10 @@ export interface ReceivedDelivery {
   readonly eventId: string;
   readonly subscriptionId: string;
   readonly body: string;
+  /** The deprecated X-Lgsp-Signature. */
   readonly signature: string;
+  /** The signing headers as received (`webhook-*`, `x-lgsp-*`): what a forged or replayed request resends. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly contentType: string;
   /** performance.now() at arrival. */
   readonly at: number;
@@ -16,12 +19,15 @@ export interface ReceivedDelivery {
   readonly attempt: number;
 }
 
-/** A webhook receiver as a subscriber would write one: raw body, signature verified before anything else. */
+/**
+ * A webhook receiver as a subscriber would write one: raw body, signature verified before anything else, with the
+ * Standard Webhooks library (tests check the deprecated X-Lgsp-Signature themselves).
+ */
 export interface WebhookReceiver {
   readonly url: string;
   /** Verified deliveries, in arrival order (failed attempts included). */
   readonly received: ReceivedDelivery[];
-  /** Requests refused for their signature, with the reason. */
+  /** Requests refused for their signature: `standard: <the library's reason>`. */
   readonly rejected: string[];
   /** The subscription's secret: set once the subscription is created. */
   secret: string;
@@ -42,6 +48,16 @@ const header = (request: IncomingMessage, name: string) => {
   const v = request.headers[name];
   return typeof v === 'string' ? v : '';
 };
+
+/** Why the Standard Webhooks library refuses a delivery, or null when it verifies. */
+export function standardWebhooksProblem(secret: string, body: string, headers: Readonly<Record<string, string>>): string | null {
+  try {
+    new Webhook(secret).verify(body, headers, { jsonParse: false });
+    return null;
+  } catch (error) {
+    return `standard: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const accepted: string[] = [];
@@ -65,16 +81,18 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
     const signature = header(request, 'x-lgsp-signature');
-    if (!verifyWebhookSignature(receiver.secret, signature, body, { toleranceSeconds: 300 })) {
-      receiver.rejected.push(webhookSignatureProblem(receiver.secret, signature, body, { toleranceSeconds: 300 }) ?? 'unknown');
+    const headers = Object.fromEntries(Object.keys(request.headers).filter((name) => /^(webhook|x-lgsp)-/.test(name)).map((name) => [name, header(request, name)]));
+    const problem = standardWebhooksProblem(receiver.secret, body, headers);
+    if (problem !== null) {
+      receiver.rejected.push(problem);
       response.writeHead(401).end('bad signature');
       return;
     }
-    const eventId = header(request, 'x-lgsp-event-id');
+    const eventId = header(request, 'webhook-id');
     const attempt = (seen.get(eventId) ?? 0) + 1;
     seen.set(eventId, attempt);
     const delivery: ReceivedDelivery = {
-      eventId, subscriptionId: header(request, 'x-lgsp-subscription-id'), body, signature, contentType: header(request, 'content-type'), at: performance.now(), attempt,
+      eventId, subscriptionId: header(request, 'x-lgsp-subscription-id'), body, signature, headers, contentType: header(request, 'content-type'), at: performance.now(), attempt,
     };
     receiver.received.push(delivery);
     const answer = receiver.respond(delivery);

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors.js';
 import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../events/webhooks/dead-letters.js';
 import { attemptFailure } from '../../events/webhooks/delivery.js';
 import { webhookEventTypes } from '../../events/webhooks/filter.js';
+import { legacyHeadersRemovedAfter } from '../../events/webhooks/signature.js';
 import {
   checkSubscriptionFilter, checkSubscriptionUrl, createWebhookSubscription, deleteWebhookSubscription, getWebhookSubscriptionSummary, listWebhookSubscriptions,
   rotateWebhookSecret, updateWebhookSubscription, type WebhookSubscriptionChange, type WebhookSubscriptionSummary,
@@ -31,7 +32,7 @@ const subscriptionFields = {
 const subscriptionSchema = z.object(subscriptionFields).meta({ id: 'WebhookSubscription' });
 const createdSchema = z.object({
   ...subscriptionFields,
-  secret: z.string().describe('The signing secret, shown this once: verify X-Lgsp-Signature (HMAC-SHA256 over "<t>.<body>") with it'),
+  secret: z.string().describe('The signing secret (`whsec_` + base64), shown this once: verify the Standard Webhooks headers with it (docs/webhooks.md)'),
 }).meta({ id: 'WebhookSubscriptionCreated' });
 const deadLetterSchema = z.object({
   id: z.number().int(),
@@ -98,8 +99,9 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       tags, security,
       summary: 'Subscribe a URL to change events; the response is the only time the signing secret is shown',
       description: 'Events published from now on that match every non-empty filter are POSTed to `url` as structured CloudEvents '
-        + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `X-Lgsp-Event-Id`), signed in '
-        + '`X-Lgsp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the secret. A 2xx answer acknowledges; '
+        + '(`application/cloudevents+json`), in stream order, at least once (drop duplicates by `webhook-id`), signed '
+        + 'as Standard Webhooks say (`webhook-id`, `webhook-timestamp`, `webhook-signature`: verify with a Standard Webhooks library and the secret; '
+        + `the older X-Lgsp-Signature is deprecated and sent until ${legacyHeadersRemovedAfter}). A 2xx answer acknowledges; `
         + `anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: ${webhookEventTypes.join(', ')}. `
         + 'The URL must reach a public address (no loopback, private, link-local or metadata host, no credentials in it) unless the host operator allows it in LGSP_EGRESS_ALLOW: otherwise 400 EGRESS_REFUSED naming `body.url`. Failures are recorded as the status or a class (`HTTP 500`, `timeout`, `connection refused`, `egress refused`), never what the receiver wrote.',
       body: z.strictObject(subscriptionBody),
@@ -194,7 +196,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
     schema: {
       tags, security,
       summary: 'Rotate the signing secret; the response is the only time the new one is shown',
-      description: 'Deliveries are signed with the new secret and, for `graceHours`, also with the old one (two `v1` values in X-Lgsp-Signature), '
+      description: 'Deliveries are signed with the new secret and, for `graceHours`, also with the old one (two signatures in `webhook-signature`), '
         + 'so the receiver keeps accepting them while it switches. `graceHours: 0` stops signing with the old secret at once (a leaked secret).',
       params: z.object({ id: z.string() }),
       body: z.strictObject({ graceHours: z.number().int().min(0).max(168).default(24).describe('How long the old secret still signs; default 24') }).default({ graceHours: 24 }),

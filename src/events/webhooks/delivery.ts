@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeRefusal, findEgressRefusal, type EgressPolicy } from '../../boundary/egress.js';
 import { postOnce } from './post-once.js';
-import { eventIdHeader, signatureHeader, signWebhook } from './signature.js';
+import { signatureHeaders } from './signature.js';
 
 export interface DeliveryOptions {
   /** Attempts per event, the first included, before it goes to the dead letters. */
@@ -96,9 +96,9 @@ const failed = (error: string, detail: string, elapsed: number, permanent = fals
   ({ ok: false, status: null, error, detail, permanent, retryAfterMs: null, ms: elapsed });
 
 /**
- * One delivery attempt: POSTs the structured CloudEvent, signed now (`X-Lgsp-Signature: t=…,v1=…`), with its id
- * in `X-Lgsp-Event-Id`. Success is a 2xx; redirects are not followed (a moved receiver is re-subscribed, not
- * chased). It goes through the egress policy: a receiver on an internal address is refused before connecting, and
+ * One delivery attempt: POSTs the structured CloudEvent, signed now (Standard Webhooks `webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`, and the deprecated `X-Lgsp-Signature`, `X-Lgsp-Event-Id`). Success is
+ * a 2xx; redirects are not followed (a moved receiver is re-subscribed, not chased). It goes through the egress policy: a receiver on an internal address is refused before connecting, and
  * that is permanent. Never throws: a network error or timeout is a failed attempt.
  */
 export async function attemptDelivery(target: DeliveryTarget, message: WebhookMessage, options: { readonly timeoutMs: number; readonly egress: EgressPolicy }): Promise<AttemptResult> {
@@ -116,8 +116,7 @@ export async function attemptDelivery(target: DeliveryTarget, message: WebhookMe
       headers: {
         'content-type': contentType,
         'user-agent': userAgent,
-        [signatureHeader]: signWebhook(signingSecrets(target, now), message.body, now),
-        [eventIdHeader]: message.eventId,
+        ...signatureHeaders(message.eventId, signingSecrets(target, now), message.body, now),
         'x-lgsp-subscription-id': target.id,
       },
       body: message.body,

@@ -1,16 +1,56 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+/**
+ * Deliveries are signed twice over: the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`,
+ * `webhook-signature`; https://www.standardwebhooks.com), which receivers verify with the specification's libraries,
+ * and our own older `X-Lgsp-Signature` / `X-Lgsp-Event-Id`, deprecated, sent until `legacyHeadersRemovedAfter`.
+ */
+export const legacyHeadersRemovedAfter = '2027-06-30';
+
+/** Deprecated: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed with the secret's text as UTF-8. */
 export const signatureHeader = 'x-lgsp-signature';
-/** The header carrying the CloudEvent id (stable across redeliveries: receivers drop duplicates by it). */
+/** Deprecated: the CloudEvent id, as `webhook-id` carries it. */
 export const eventIdHeader = 'x-lgsp-event-id';
+
+const secretPrefix = 'whsec_';
 
 /** How far a signature's timestamp may be from the receiver's clock, by default (5 minutes). */
 export const defaultToleranceSeconds = 300;
 
-/** A new signing secret: 256 random bits. The HMAC key is the whole string, as UTF-8. */
+/**
+ * A new signing secret in the Standard Webhooks form: `whsec_` and 256 random bits in base64. (Secrets issued before
+ * Standard Webhooks are in URL-safe base64 instead: `standardWebhooksSecret` gives their standard spelling.)
+ */
 export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `${secretPrefix}${randomBytes(32).toString('base64')}`;
+}
+
+/** The Standard Webhooks HMAC key of a secret: the bytes its base64 after `whsec_` spells (either base64 alphabet). */
+function standardKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret, 'base64');
+}
+
+/** A secret as the Standard Webhooks libraries take it: the same key, in standard padded base64 after `whsec_`. */
+export function standardWebhooksSecret(secret: string): string {
+  return `${secretPrefix}${standardKey(secret).toString('base64')}`;
+}
+
+/**
+ * The headers that sign `body` sent at `now` as event `eventId`: Standard Webhooks and the deprecated ones. One
+ * signature per secret in each (two while a rotated-out secret is still honoured): `webhook-signature` lists them
+ * space-separated, `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
+ */
+export function signatureHeaders(eventId: string, secrets: readonly string[], body: string, now: Date): Record<string, string> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const standard = secrets.map((secret) =>
+    `v1,${createHmac('sha256', standardKey(secret)).update(`${eventId}.${timestamp}.`).update(body).digest('base64')}`);
+  return {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': standard.join(' '),
+    [signatureHeader]: signWebhook(secrets, body, now),
+    [eventIdHeader]: eventId,
+  };
 }
 
 function hmacHex(secret: string, timestamp: number, body: string | Buffer): string {
@@ -18,8 +58,8 @@ function hmacHex(secret: string, timestamp: number, body: string | Buffer): stri
 }
 
 /**
- * The signature header's value for `body` sent at `now`: one `v1` per secret (two while a rotated-out secret is
- * still honoured). The timestamp is signed with the body, so it cannot be changed alone.
+ * The deprecated signature header's value for `body` sent at `now`: one `v1` per secret (two while a rotated-out
+ * secret is still honoured). The timestamp is signed with the body, so it cannot be changed alone.
  */
 export function signWebhook(secrets: string | readonly string[], body: string | Buffer, now: Date = new Date()): string {
   const t = Math.floor(now.getTime() / 1000);
