@@ -21,7 +21,8 @@ const redisUrl = queueConnection.redisUrl;
 const months = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
 const rows = () => generateRows(['01', '40', '79', '92', '48'].map((code) => ({ code, months })), 4); // 240 rows, ~10 pages of 25
 
-describe('sync workers: crash recovery and sharing a queue', () => {
+// Each test starts worker processes: slow to start on a loaded machine.
+describe('sync workers: crash recovery and sharing a queue', { timeout: 300_000 }, () => {
   let reference: TestDatabase;
   let t: TestDatabase;
   let source: TestSource;

@@ -165,7 +165,7 @@ describe('webhook dispatcher', () => {
     const oldSignature = signWebhook(subscription.secret, first.body, new Date(Date.now() - 10 * 60_000));
     expect(await receiver.post(first.body, { ...headers, 'x-lgsp-signature': oldSignature })).toBe(401);
     expect(receiver.rejected).toEqual(['signature_mismatch', 'timestamp_out_of_tolerance']);
-
+    // How fast deliveries arrive is measured by `npm run bench:events` (commit to webhook receiver).
   });
 
   it('starts at the stream position of its creation', async () => {
@@ -375,5 +375,5 @@ describe('webhook dispatcher process', () => {
     expect(receiver.acceptedIds()).toEqual([...ids(all), afterTakeover.id]);
     standby.child.kill('SIGTERM');
     expect(await standby.exited).toBe(0);
-  }, 90_000);
+  }, 300_000); // three dispatcher processes: slow to start on a loaded machine
 });

@@ -28,7 +28,9 @@ export async function startWorker(script: string, ready: string, env: Record<str
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? signal ?? 'unknown'); }));
-  const deadline = Date.now() + 30_000;
+  // Starting node with tsx takes a second on an idle machine and far longer on a loaded one: the bound only
+  // catches a worker that never gets there.
+  const deadline = Date.now() + 120_000;
   while (!out.includes(ready)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${script} did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
