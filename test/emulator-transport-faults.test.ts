@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendCutMidBody, serveTransportFault, type FaultAnswers } from '../src/connector-sdk/emulator/fault-answers.js';
 import { LocalServer } from '../src/connector-sdk/emulator/local-server.js';
 import { nextTransportFault, takeReset, type TransportFault, type TransportFaults } from '../src/connector-sdk/emulator/transport-faults.js';
+import { waitFor } from './support/worker-process.js';
 
 const answers: FaultAnswers = {
   tooManyRequests: { contentType: 'application/xml; charset=utf-8', body: '<Error><Code>TOO_MANY_REQUESTS</Code></Error>' },
@@ -69,7 +70,7 @@ describe('the emulators\' shared transport faults', () => {
     expect((await fetch(url)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     await expect(fetch(url, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor('the abandoned request handled', () => Promise.resolve(emulator.settled === 2), 10_000);
     expect(emulator.met).toEqual(['slow', 'slow']);
     expect(emulator.answered).toBe(1); // the request whose client left was not answered (nor did it use up a later fault)
     expect((await fetch(url)).status).toBe(200);
@@ -88,12 +89,11 @@ describe('the emulators\' shared transport faults', () => {
     const url = await emulator.server.start();
     emulator.faults = { slow: { count: 1, delayMs: 30_000 } };
     const held = fetch(url).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const stopping = Date.now();
+    await waitFor('the request held', () => Promise.resolve(emulator.met.length === 1), 10_000);
+    // A stop that waited for the held answer would see it answered (30 s later): the request fails instead.
     await emulator.server.stop();
     expect(await held).toBeInstanceOf(Error);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(Date.now() - stopping).toBeLessThan(1000);
     expect([emulator.settled, emulator.answered]).toEqual([1, 0]); // the held request ended with the server, unanswered
     const again = await emulator.server.start();
     expect((await fetch(again)).status).toBe(200);

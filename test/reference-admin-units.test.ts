@@ -52,17 +52,15 @@ async function corruptedCopy(into: string, edits: Partial<Record<keyof typeof fi
 describe('loadAdminUnits with the shared files', () => {
   let t: TestDatabase;
   let first: AdminUnitsReport;
-  let firstMs: number;
 
+  // How long the loads take is measured by `npm run bench:reference`.
   beforeAll(async () => {
     t = await createTestDatabase();
-    const started = performance.now();
     first = await loadAdminUnits(t.db, { dir });
-    firstMs = performance.now() - started;
   });
   afterAll(async () => t.drop());
 
-  it('loads the country, 63 + 34 provinces, the current and the legacy communes, in seconds', async () => {
+  it('loads the country, 63 + 34 provinces, the current and the legacy communes', async () => {
     const legacyInCatalogue = (await dataRows(join(dir, files.legacy))).length;
     expect(legacyInCatalogue).toBe(10035);
     expect(await unitCounts(t.db)).toEqual({
@@ -75,7 +73,6 @@ describe('loadAdminUnits with the shared files', () => {
     expect(first.counts.admin_unit).toEqual({ inserted: 1 + 97 + 3321 + legacyInCatalogue, updated: 0, unchanged: 0 });
     expect(first.communesLoaded).toBe(true);
     expect(first.notes).toEqual([]);
-    expect(firstMs).toBeLessThan(30_000);
   });
 
   it('keeps what the commune rows say: parent, district, English name, clean NFC names', async () => {
@@ -146,9 +143,7 @@ describe('loadAdminUnits with the shared files', () => {
   });
 
   it('a second load changes nothing', async () => {
-    const started = performance.now();
     const again = await loadAdminUnits(t.db, { dir });
-    const ms = performance.now() - started;
     for (const table of ['admin_unit', 'admin_unit_succession', 'admin_unit_name'] as const) {
       expect(again.counts[table]).toMatchObject({ inserted: 0, updated: 0 });
     }
@@ -156,7 +151,6 @@ describe('loadAdminUnits with the shared files', () => {
     expect(again.counts.admin_unit_succession.unchanged).toBe(first.counts.admin_unit_succession.inserted);
     expect(again.counts.admin_unit_name.unchanged).toBe(first.counts.admin_unit_name.inserted);
     expect(again.problems).toEqual(first.problems);
-    expect(ms).toBeLessThan(30_000);
   });
 });
 

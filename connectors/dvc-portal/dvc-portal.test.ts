@@ -10,15 +10,16 @@ import { createRun, type SyncRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { indicatorValueChecksum, observationChecksum, provinceValue, tableCount } from '../../test/support/warehouse-fixtures.js';
 import { configSchema } from './config.js';
-import dvcPortal from './connector.js';
 import { DvcPortalEmulator } from './emulator/server.js';
 import type { DossierRow } from './emulator/rows.js';
-import { monthInVietnam } from './months.js';
 import { readOutboxEvents } from '../../src/events/outbox-events.js';
 import { testBoundary } from '../../test/support/boundary.js';
+import { dvcPortalAt } from '../../test/support/dvc-portal-at.js';
 
 const logger = createLogger('silent');
 const secretVar = 'LGSP_SECRET_DVC_PORTAL_TEST';
+// The streams' clock fixed at the start: the month of the sync is known before it runs, even at a month's turn.
+const { connector: dvcPortal, month: syncMonth } = dvcPortalAt(new Date());
 const registry = new ConnectorRegistry([dvcPortal]);
 
 /** Units of Nghệ An (legacy and current codes are the same province); every other emulator unit is (now) An Giang. */
@@ -210,7 +211,7 @@ describe('dvc-portal connector through the sync engine, against its emulator', (
   it('the catalogue counts for the month of the sync; a procedure removed from it drops out on the next sync', async () => {
     const run = await sync();
     expect(run.status).toBe('succeeded');
-    const month = monthInVietnam(new Date());
+    const month = syncMonth;
     const asOf = `${month}-01`;
     const inForce = portal.catalogue.filter((p) => p.hieuLuc && p.maDonViHanhChinh === '91');
     const full = inForce.filter((p) => p.mucDo === 'TOAN_TRINH');

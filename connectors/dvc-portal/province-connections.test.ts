@@ -8,14 +8,15 @@ import { insertConnection } from '../../src/warehouse/connections.js';
 import { createRun } from '../../src/warehouse/sync-runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { provinceValue, resetWarehouse } from '../../test/support/warehouse-fixtures.js';
-import dvcPortal from './connector.js';
 import type { DossierRow } from './emulator/rows.js';
 import { DvcPortalEmulator } from './emulator/server.js';
-import { monthInVietnam } from './months.js';
 import { testBoundary } from '../../test/support/boundary.js';
+import { dvcPortalAt } from '../../test/support/dvc-portal-at.js';
 
 const logger = createLogger('silent');
 const secretVar = 'LGSP_SECRET_DVC_PORTAL_PROVINCE_TEST';
+// The streams' clock fixed at the start: the month of the sync is known before it runs, even at a month's turn.
+const { connector: dvcPortal, month: syncMonth } = dvcPortalAt(new Date());
 const registry = new ConnectorRegistry([dvcPortal]);
 
 /** Units of Nghệ An in the emulator's data (legacy and current codes); every other unit is, or became, An Giang (91). */
@@ -65,7 +66,7 @@ describe('dvc-portal: one connection per province, through the real engine', () 
     portal.faults = { malformedRows: true };
     const anGiangRows = portal.rows.filter((r) => !ngheAn.has(r.maDonViHanhChinh));
     const ngheAnRows = portal.rows.filter((r) => ngheAn.has(r.maDonViHanhChinh));
-    const month = monthInVietnam(new Date());
+    const month = syncMonth;
     const inForce = (unit: string) => portal.catalogue.filter((p) => p.maDonViHanhChinh === unit && p.hieuLuc).length;
 
     const ag = await sync('dvc-91');

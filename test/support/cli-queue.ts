@@ -9,12 +9,13 @@ import type { CliResult } from './run-cli.js';
 import { makeTestConnector } from './test-connector.js';
 import { testSecretEnv } from './warehouse-fixtures.js';
 import { testBoundary } from './boundary.js';
+import { testRedisUrlWithDatabase } from './redis-url.js';
 
 /**
  * The queue keys of the operator-CLI tests: a prefix of their own (and a Redis database other than the default),
  * so their jobs, schedulers and workers meet no other test's. The CLI gets them as REDIS_URL and LGSP_QUEUE_PREFIX.
  */
-export const cliQueue = { redisUrl: 'redis://127.0.0.1:6379/12', prefix: `lgsp-cli-test-${process.pid}` };
+export const cliQueue = { redisUrl: testRedisUrlWithDatabase(12), prefix: `lgsp-cli-test-${process.pid}` };
 export const cliQueueEnv = { REDIS_URL: cliQueue.redisUrl, LGSP_QUEUE_PREFIX: cliQueue.prefix };
 
 /** The sync queue under that prefix, emptied (jobs and job schedulers) for a fresh start. */

@@ -8,9 +8,10 @@ import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/warehouse/api-keys.js';
 import type { ApiScope } from '../../src/warehouse/schema.js';
 import { testEgressAllow } from './boundary.js';
+import { testRedisUrl } from './redis-url.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { testRedisUrl } from './redis-url.js';
 
 /** The API on a test database of its own, with a key per scope; requests go through `inject` (no port). */
 export interface TestApi {

@@ -28,7 +28,8 @@ export async function startWorker(script: string | readonly string[], ready: str
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? signal ?? 'unknown'); }));
-  // Loading the TypeScript takes well over 30 s on a busy 2-core machine: the deadline only catches a hung start.
+  // Starting node with tsx takes a second on an idle machine and far longer on a loaded one: the bound only
+  // catches a worker that never gets there.
   const deadline = Date.now() + 120_000;
   while (!out.includes(ready)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${String(script)} did not start:\n${out}`);
