@@ -1,7 +1,8 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { SyncDeps } from '../pipeline/run-sync.js';
 import { processSyncJob, type SyncJobResult } from './sync-job.js';
-import { syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
+import { createSyncQueue, syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
+import { heartbeatWriter } from './worker-heartbeats.js';
 
 export interface SyncWorkerOptions {
   readonly queue: QueueConnection;
@@ -9,18 +10,39 @@ export interface SyncWorkerOptions {
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
+  /** How often the worker's heartbeat (`lgsp workers`, /metrics) is renewed; 10 s when not given. */
+  readonly heartbeatMs?: number;
 }
 
 export interface SyncWorker {
   readonly worker: Worker<SyncJobData, SyncJobResult>;
+  /** The id its heartbeat goes by: host:pid. */
+  readonly workerId: string;
   /** Stops taking jobs, lets the current pages commit (their runs resume later), then closes. */
   shutdown(): Promise<void>;
 }
 
-/** A thin BullMQ entry over `processSyncJob`. Several processes may run it against the same queue. */
+/** A thin BullMQ entry over `processSyncJob`, with a heartbeat naming its runs. Several processes may run it against the same queue. */
 export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
   const stopping = new AbortController();
-  const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, (job, token) => processSyncJob(job, token, deps, stopping.signal), {
+  const queue = createSyncQueue(options.queue);
+  const heartbeat = heartbeatWriter(queue, options.heartbeatMs ?? 10_000);
+  const current = new Set<Job<SyncJobData>>();
+  const beat = () => {
+    // A scheduled job learns its run id once it has created the run: read at each beat.
+    const runs = [...current].flatMap((j) => (j.data.runId === undefined ? [] : [j.data.runId]));
+    heartbeat.beat(runs).catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not write the worker heartbeat'); });
+  };
+  const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, async (job, token) => {
+    current.add(job);
+    beat();
+    try {
+      return await processSyncJob(job, token, deps, stopping.signal, beat);
+    } finally {
+      current.delete(job);
+      beat();
+    }
+  }, {
     connection: { url: options.queue.redisUrl, maxRetriesPerRequest: null },
     prefix: options.queue.prefix,
     concurrency: options.concurrency,
@@ -31,11 +53,17 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
   });
   worker.on('failed', (job, error) => { deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'); });
   worker.on('error', (error) => { deps.logger.error({ err: error.message }, 'sync worker error'); });
+  beat();
+  const timer = setInterval(beat, options.heartbeatMs ?? 10_000);
   return {
     worker,
+    workerId: heartbeat.workerId,
     async shutdown() {
       stopping.abort();
       await worker.close();
+      clearInterval(timer);
+      await heartbeat.remove().catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not remove the worker heartbeat'); });
+      await queue.close();
     },
   };
 }
