@@ -20,6 +20,7 @@ import { registerSyncCommand } from './commands/sync.js';
 import { registerUnitsCommands } from './commands/units.js';
 import { registerWebhookCommands } from './commands/webhooks.js';
 import { registerUploadCommand } from './commands/upload.js';
+import { registerWorkersCommand } from './commands/workers.js';
 
 const program = new Command('lgsp')
   .description('lgsp-connect: Resolution 57 indicators from the provincial LGSP sources into one warehouse')
@@ -47,6 +48,7 @@ registerServeCommand(program);
 registerApiKeyCommands(program);
 registerWebhookCommands(program);
 registerAuditCommands(program);
+registerWorkersCommand(program);
 registerCliAudit(program); // records every state-changing command after its action
 
 await program.parseAsync(process.argv);
