@@ -20,6 +20,8 @@ export interface TestSourceFaults {
   tooManyRequests?: { count: number; retryAfterSeconds: number };
   /** Answer the next N row requests with 503. */
   unavailable?: number;
+  /** Answer the next N row requests with 500 (a source down for a while, then back). */
+  internalError?: number;
   /** Hold the next N row requests this long before answering (beyond the client's timeout). */
   slow?: { count: number; delayMs: number };
   /** Revoke every token after N more row requests (the client must get a new one and repeat the call). */
@@ -112,6 +114,11 @@ export class TestSource {
     if (f.unavailable) {
       f.unavailable--;
       res.writeHead(503).end('busy');
+      return;
+    }
+    if (f.internalError) {
+      f.internalError--;
+      res.writeHead(500).end('internal error');
       return;
     }
     if (f.slow && f.slow.count > 0) {
