@@ -28,10 +28,13 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
   const queue = createSyncQueue(options.queue);
   const heartbeat = heartbeatWriter(queue, options.heartbeatMs ?? 10_000);
   const current = new Set<Job<SyncJobData>>();
+  // One heartbeat write at a time, in order, each with the runs of its moment (a scheduled job learns its run id
+  // once it has created the run): an older write never lands after a newer one.
+  let beating: Promise<void> = Promise.resolve();
   const beat = () => {
-    // A scheduled job learns its run id once it has created the run: read at each beat.
-    const runs = [...current].flatMap((j) => (j.data.runId === undefined ? [] : [j.data.runId]));
-    heartbeat.beat(runs).catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not write the worker heartbeat'); });
+    beating = beating
+      .then(() => heartbeat.beat([...current].flatMap((j) => (j.data.runId === undefined ? [] : [j.data.runId]))))
+      .catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not write the worker heartbeat'); });
   };
   const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, async (job, token) => {
     current.add(job);
@@ -62,6 +65,7 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
       stopping.abort();
       await worker.close();
       clearInterval(timer);
+      await beating;
       await heartbeat.remove().catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not remove the worker heartbeat'); });
       await queue.close();
     },

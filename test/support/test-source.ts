@@ -28,6 +28,8 @@ export interface TestSourceFaults {
   expireTokensAfter?: number;
   /** Delay every row request (to make a sync long enough to kill it). */
   everyRequestDelayMs?: number;
+  /** Hold every row request until this settles (a sync caught mid-page, for as long as a test needs). */
+  heldUntil?: Promise<void>;
 }
 
 export const testClient = { id: 'lgsp-test', secret: 's3cr3t-test' };
@@ -106,6 +108,7 @@ export class TestSource {
     this.stats.rowRequests++;
     const f = this.faults;
     if (f.everyRequestDelayMs) await sleep(f.everyRequestDelayMs);
+    if (f.heldUntil) await f.heldUntil;
     if (f.tooManyRequests && f.tooManyRequests.count > 0) {
       f.tooManyRequests.count--;
       res.writeHead(429, { 'retry-after': String(f.tooManyRequests.retryAfterSeconds) }).end();
