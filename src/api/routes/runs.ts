@@ -81,7 +81,7 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
     schema: {
       tags, security,
       summary: 'One run: counters, cursors before and after, each stream\'s progress, the error with its causes',
-      description: 'As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded or failed.',
+      description: 'As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded, failed or cancelled.',
       params: z.object({ id: runIdParam }),
       response: { 200: runDetailSchema, ...problemResponses(400, 401, 403, 404) },
     },
