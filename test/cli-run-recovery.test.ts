@@ -61,7 +61,7 @@ describe('lgsp sync requeues a lost run; lgsp runs cancel; lgsp workers', () => 
     expect(done.records_fetched).toBe(240);
     await worker.shutdown();
     worker = undefined;
-  });
+  }, 180_000);
 
   it('lgsp workers shows a running worker and its run; lgsp runs cancel stops the run between pages and frees the connection', async () => {
     expect((await lgsp('workers')).stdout).toMatch(/no live sync worker/);

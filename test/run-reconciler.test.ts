@@ -79,7 +79,7 @@ describe('the reconciler: PostgreSQL is the truth about runs', () => {
     expect(done.observations_inserted).toBe((await getRun(reference.db, refRun.id))?.observations_inserted);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  });
+  }, 180_000);
 
   it('a running worker requeues a lost run at its next periodic pass', async () => {
     await addTestConnection(t.db, 'dvc-periodic', baseUrl);
@@ -93,19 +93,20 @@ describe('the reconciler: PostgreSQL is the truth about runs', () => {
     expect(done.records_fetched).toBe(240);
     w.child.kill('SIGTERM');
     await w.exited;
-  });
+  }, 180_000);
 
   it('reconcilers in several processes at once queue a lost run once', async () => {
     await addTestConnection(t.db, 'dvc-race', baseUrl);
     const { run } = await createRun(t.db, { connectionId: 'dvc-race', mode: 'incremental' });
     const queues = Array.from({ length: 4 }, () => createSyncQueue(queueConnection));
     try {
-      const reports = await Promise.all(queues.map((q) => reconcileRuns(t.db, q, silent)));
-      expect(reports.flat().every((r) => r.runId === run.id && r.lost === 'missing')).toBe(true);
+      const reports = (await Promise.all(queues.map((q) => reconcileRuns(t.db, q, silent)))).flat().filter((r) => r.runId === run.id);
+      expect(reports.length).toBeGreaterThan(0);
+      expect(reports.every((r) => r.lost === 'missing')).toBe(true);
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
       expect(jobs.filter((j) => j.data.runId === run.id).map((j) => j.id)).toEqual([syncJobId(run)]);
       // With the job alive, another pass changes nothing.
-      expect(await reconcileRuns(t.db, queue, silent)).toEqual([]);
+      expect((await reconcileRuns(t.db, queue, silent)).filter((r) => r.runId === run.id)).toEqual([]);
       // Cancelling the queued run takes its job off the queue.
       expect((await cancelActiveRun(t.db, queue, run.id)).jobRemoved).toBe(true);
       expect(await queue.getJobState(syncJobId(run))).toBe('unknown');
@@ -127,12 +128,12 @@ describe('the reconciler: PostgreSQL is the truth about runs', () => {
       await failing.close();
     }
     expect((await getRun(t.db, run.id))?.status).toBe('queued');
-    expect(await reconcileRuns(t.db, queue, silent)).toMatchObject([{ runId: run.id, lost: 'failed', jobId: syncJobId(run) }]);
+    expect((await reconcileRuns(t.db, queue, silent)).filter((r) => r.runId === run.id)).toMatchObject([{ lost: 'failed', jobId: syncJobId(run) }]);
     expect(await queue.getJobState(syncJobId(run))).toBe('waiting');
     const w = await startSyncWorker(env());
     workers.push(w);
     expect((await finished(run.id)).status).toBe('succeeded');
     w.child.kill('SIGTERM');
     await w.exited;
-  });
+  }, 180_000);
 });

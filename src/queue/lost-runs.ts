@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Db } from '../warehouse/database.js';
-import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { activeRunStatuses, getRun, type SyncRun } from '../warehouse/sync-runs.js';
 import { jobLiveness, type JobLiveness } from './job-liveness.js';
 import { enqueueRun, syncJobId, type SyncQueue } from './sync-queue.js';
 
@@ -12,9 +12,6 @@ export interface RequeuedRun {
   /** What had become of its job. */
   readonly lost: Exclude<JobLiveness, 'live'>;
 }
-
-const activeStatuses = ['queued', 'running'] as const;
-const isActive = (run: SyncRun): boolean => run.status === 'queued' || run.status === 'running';
 
 /**
  * PostgreSQL is the truth about runs: an active run whose job is gone, ended or abandoned is queued again, under
@@ -30,7 +27,7 @@ export async function requeueIfLost(db: Db, queue: SyncQueue, run: SyncRun): Pro
   if (lost === 'lock-lapsed' && (await queue.getWorkersCount()) > 0) return null;
   // A job ends after its run row does: read the row again now that the job is known to be dead.
   const current = await getRun(db, run.id);
-  if (!current || !isActive(current)) return null;
+  if (!current || (current.status !== 'queued' && current.status !== 'running')) return null;
   const jobId = syncJobId(current);
   // An ended job keeps its id: it must go before the run can be queued under that id again. Nothing is removed
   // when a worker holds it (another process requeued it meanwhile and it runs): then it is alive.
@@ -41,7 +38,7 @@ export async function requeueIfLost(db: Db, queue: SyncQueue, run: SyncRun): Pro
 
 /** Every active run checked once (when a worker starts, and then periodically); the requeued ones are logged. */
 export async function reconcileRuns(db: Db, queue: SyncQueue, logger: Logger): Promise<RequeuedRun[]> {
-  const runs = await db.selectFrom('sync_run').selectAll().where('status', 'in', activeStatuses).orderBy('id').execute();
+  const runs = await db.selectFrom('sync_run').selectAll().where('status', 'in', activeRunStatuses).orderBy('id').execute();
   const requeued: RequeuedRun[] = [];
   for (const run of runs) {
     const again = await requeueIfLost(db, queue, run);

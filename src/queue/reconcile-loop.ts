@@ -12,16 +12,13 @@ export interface ReconcileLoop {
  * `intervalMs`, one pass at a time. A failed pass (PostgreSQL or Redis away) is logged and the next one tries again.
  */
 export async function startReconcileLoop(db: Db, queue: SyncQueue, logger: Logger, intervalMs: number): Promise<ReconcileLoop> {
-  let pass: Promise<void> = Promise.resolve();
   const reconcile = () => reconcileRuns(db, queue, logger).then(() => undefined, (error: unknown) => {
     logger.warn({ err: (error as Error).message }, 'reconciling runs with the queue failed; trying again at the next pass');
   });
   await reconcile();
-  let running = false;
+  let pass: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pass = reconcile().finally(() => { running = false; });
+    pass ??= reconcile().finally(() => { pass = null; });
   }, intervalMs);
   return {
     async stop() {

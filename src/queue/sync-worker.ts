@@ -26,7 +26,8 @@ export interface SyncWorker {
 export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
   const stopping = new AbortController();
   const queue = createSyncQueue(options.queue);
-  const heartbeat = heartbeatWriter(queue, options.heartbeatMs ?? 10_000);
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const heartbeat = heartbeatWriter(queue, heartbeatMs);
   const current = new Set<Job<SyncJobData>>();
   // One heartbeat write at a time, in order, each with the runs of its moment (a scheduled job learns its run id
   // once it has created the run): an older write never lands after a newer one.
@@ -57,7 +58,7 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
   worker.on('failed', (job, error) => { deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'); });
   worker.on('error', (error) => { deps.logger.error({ err: error.message }, 'sync worker error'); });
   beat();
-  const timer = setInterval(beat, options.heartbeatMs ?? 10_000);
+  const timer = setInterval(beat, heartbeatMs);
   return {
     worker,
     workerId: heartbeat.workerId,
