@@ -122,7 +122,7 @@ describe('HTTP client: transient failures are retried', () => {
     expect(error.message).toContain('4 attempts');
     expect(error.message).toContain('HTTP 503');
     expect(error.message).toContain('test-conn');
-    expect(error.message).toMatch(/retried later/);
+    expect(error.message).toMatch(/retries with backoff/);
     expect(server.hits('GET /api/v1/report')).toBe(4);
     expect(logs.lines().filter((line) => line['level'] === 40)).toHaveLength(4);
   });

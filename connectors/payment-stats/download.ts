@@ -24,7 +24,7 @@ export async function downloadVerified(http: HttpClient, entry: IndexEntry, atte
   throw new SourceError(
     checksumMismatchCode,
     `Connection "${http.connectionId}": file ${entry.tep} (ky ${entry.ky}, phienBan ${entry.phienBan}) did not match the index's sha256 after ${attempts} downloads ` +
-      `(expected ${entry.sha256}, got ${last}): a broken transfer; nothing of it was loaded. The sync will be retried later; if this persists, ask the State Bank branch to republish the file.`,
+      `(expected ${entry.sha256}, got ${last}): a broken transfer; nothing of it was loaded. The sync retries with backoff for several minutes; if this persists, ask the State Bank branch to republish the file.`,
     { permanent: false },
   );
 }

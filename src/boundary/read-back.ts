@@ -32,7 +32,7 @@ export const statusClassOf = (status: number): string => `${Math.floor(status / 
 const sourceMeanings: Readonly<Record<string, string>> = {
   SOURCE_AUTH_FAILED: 'The source refused the connection\'s credentials. Check the secret the connection references and its client id or key.',
   SOURCE_REQUEST_REJECTED: 'The source refused the request; retrying will not help. Check the connection\'s base URL and settings.',
-  SOURCE_UNAVAILABLE: 'The source did not answer, or answered that it is overloaded or failing, after the retries. The sync is retried later; if this persists, ask the source\'s operator.',
+  SOURCE_UNAVAILABLE: 'The source did not answer, or answered that it is overloaded or failing, after the retries. A sync retries with backoff for several minutes; a run that failed for good resumes from its cursor with a new sync once the source is back. If this persists, ask the source\'s operator.',
   SOURCE_RESPONSE_INVALID: 'The source answered something that does not follow its contract. Check that the base URL points at the API.',
   SOURCE_RESPONSE_TOO_LARGE: 'The source answered more than this host reads at once. Ask for smaller pages (the connection\'s page size).',
   SOURCE_REQUEST_ABORTED: 'The request was cancelled (the sync was stopped or the worker is shutting down).',

@@ -23,6 +23,7 @@ export const commandAudits: Readonly<Record<string, CommandAudit>> = {
   'schedule resume': { action: 'schedule.resume', object: 'connection', idArg: 0 },
   'sync': { action: 'sync.start', object: 'connection', idArg: 0 },
   'replay': { action: 'run.replay', object: 'run', idArg: 0 },
+  'runs cancel': { action: 'run.cancel', object: 'run', idArg: 0 },
   'rejected reprocess': { action: 'rejected.reprocess', object: 'connection' },
   'units alias add': { action: 'unit.alias.create', object: 'unit_alias' },
   'units alias remove': { action: 'unit.alias.delete', object: 'unit_alias', idArg: 0 },
@@ -37,6 +38,6 @@ export const commandAudits: Readonly<Record<string, CommandAudit>> = {
  * into a developer's checkout, or (`serve`) start the API, whose requests are audited one by one.
  */
 export const unaudited: ReadonlySet<string> = new Set([
-  'catalogue', 'query', 'units resolve', 'units alias list', 'connections list', 'connections show', 'runs list', 'runs show', 'rejected list',
+  'catalogue', 'query', 'units resolve', 'units alias list', 'connections list', 'connections show', 'runs list', 'runs show', 'workers', 'rejected list',
   'apikey list', 'webhooks list', 'webhooks dead-letters', 'audit list', 'serve', 'connector new',
 ]);

@@ -25,6 +25,7 @@ export const commandIndex: readonly CommandEntry[] = [
   { name: 'upload', summary: "put a workbook into a spreadsheet connection's inbox (under LGSP_INBOX_ROOT) and load it now: exit 0 all rows loaded, 3 some rejected, 1 failed, 2 bad file (unreadable, over the workbook limits) or connection", load: async () => (await import('./commands/upload.js')).registerUploadCommand },
   { name: 'connector', summary: 'connector development', load: async () => (await import('./commands/connector.js')).registerConnectorCommands },
   { name: 'runs', summary: 'sync runs: what each did, how long it took, why it failed', load: async () => (await import('./commands/runs.js')).registerRunsCommands },
+  { name: 'workers', summary: 'the live sync workers (by their heartbeats) and the runs each is executing', load: async () => (await import('./commands/workers.js')).registerWorkersCommand },
   { name: 'rejected', summary: 'records the normalisers refused, with the reason and where they are in the source', load: async () => (await import('./commands/rejected.js')).registerRejectedCommands },
   { name: 'replay', summary: "normalise a run's landed raw records again, without fetching (after a normaliser fix)", load: async () => (await import('./commands/replay.js')).registerReplayCommand },
   { name: 'serve', summary: 'start the HTTP API (warehouse, events, operations); docs at /docs, OpenAPI at /openapi.json', load: async () => (await import('./commands/serve.js')).registerServeCommand },

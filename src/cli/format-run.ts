@@ -46,6 +46,8 @@ export function nextStepFor(run: SyncRun, error: RunError | null): string {
       return `fix the connection's configuration (\`lgsp connections remove ${c}\` and add it again), then \`lgsp sync ${c}\`.`;
     case 'CONNECTOR_UNKNOWN':
       return `the worker does not have this connection's connector: install it or set LGSP_CONNECTOR_MODULES in the worker's environment, restart \`npm run worker\`, then \`lgsp sync ${c}\`.`;
+    case 'RUN_CANCELLED':
+      return `an operator cancelled it: \`lgsp sync ${c}\` starts a new run when wanted; it continues from the connection's cursor.`;
     case 'SOURCE_UNAVAILABLE':
       return `the source did not answer after every retry: check it is reachable from the workers (\`lgsp connections check ${c}\`), then \`lgsp sync ${c}\` again; it continues from the last committed page.`;
     default:

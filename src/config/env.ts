@@ -33,6 +33,15 @@ const queuePrefix = z
   .regex(/^[a-z0-9:_-]*(\{[a-z0-9:_-]+\}[a-z0-9:_-]*)?$/i, 'expected letters, digits, ":", "_" or "-", with at most one non-empty hash tag in braces for Redis Cluster, e.g. {lgsp}')
   .min(1, 'expected a key prefix such as lgsp or {lgsp}');
 
+/** A sync's retries: attempts in all, and the delay before the second (each next one doubles). */
+export interface SyncRetryPolicy {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+/** 6 attempts, 15 s doubling: 15 + 30 + 60 + 120 + 240 s = 7.75 min of waiting, plus each attempt's own HTTP retries. */
+export const defaultSyncRetry: SyncRetryPolicy = { attempts: 6, backoffMs: 15_000 };
+
 /** The process configuration: one schema, read from the environment once at start-up. */
 export const envSchema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/lgsp'),
@@ -53,6 +62,12 @@ export const envSchema = z.object({
   LGSP_SYNC_CONCURRENCY: z.coerce.number({ error: 'expected a whole number of concurrent syncs per worker process' }).int().min(1).max(64).default(2),
   LGSP_JOB_LOCK_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1000).default(30_000),
   LGSP_STALLED_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(500).default(15_000),
+  /** A sync's attempts and the first backoff (doubling): the defaults ride out a source down ~8 minutes (docs/operations.md, "Retries"). */
+  LGSP_SYNC_ATTEMPTS: z.coerce.number({ error: 'expected a whole number of attempts' }).int().min(1).max(50).default(defaultSyncRetry.attempts),
+  LGSP_SYNC_BACKOFF_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(defaultSyncRetry.backoffMs),
+  /** How often a sync worker requeues runs whose job Redis lost, and how often it renews its heartbeat. */
+  LGSP_RECONCILE_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(60_000),
+  LGSP_WORKER_HEARTBEAT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(10_000),
   /** The Redis Stream change events are published to, and its approximate cap. */
   LGSP_EVENTS_STREAM: z.string().min(1, 'expected a Redis key').default('lgsp:events'),
   LGSP_EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a whole number of entries' }).int().min(1000).default(1_000_000),
@@ -145,8 +160,11 @@ export interface AppConfig {
   readonly adminUnitsDir: string;
   readonly connectorModules: readonly string[];
   /** Redis connection and key prefix of the queues. */
-  readonly queue: { readonly redisUrl: string; readonly prefix: string };
-  readonly worker: { readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number };
+  readonly queue: { readonly redisUrl: string; readonly prefix: string; readonly retry: SyncRetryPolicy };
+  readonly worker: {
+    readonly concurrency: number; readonly lockDurationMs: number; readonly stalledIntervalMs: number;
+    readonly reconcileIntervalMs: number; readonly heartbeatMs: number;
+  };
   readonly events: { readonly stream: string; readonly streamMaxLength: number; readonly source: string; readonly pollMs: number; readonly retentionHours: number };
   readonly api: {
     readonly host: string; readonly port: number; readonly rateLimitPerMinute: number;
@@ -185,9 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     adminUnitsDir: fromProjectRoot(e.LGSP_ADMIN_UNITS_DIR),
-    queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX },
+    queue: { redisUrl: e.REDIS_URL, prefix: e.LGSP_QUEUE_PREFIX, retry: { attempts: e.LGSP_SYNC_ATTEMPTS, backoffMs: e.LGSP_SYNC_BACKOFF_MS } },
     connectorModules: e.LGSP_CONNECTOR_MODULES.split(',').map((m) => m.trim()).filter((m) => m !== ''),
-    worker: { concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS },
+    worker: {
+      concurrency: e.LGSP_SYNC_CONCURRENCY, lockDurationMs: e.LGSP_JOB_LOCK_MS, stalledIntervalMs: e.LGSP_STALLED_INTERVAL_MS,
+      reconcileIntervalMs: e.LGSP_RECONCILE_INTERVAL_MS, heartbeatMs: e.LGSP_WORKER_HEARTBEAT_MS,
+    },
     events: { stream: e.LGSP_EVENTS_STREAM, streamMaxLength: e.LGSP_EVENTS_STREAM_MAXLEN, source: e.LGSP_EVENT_SOURCE, pollMs: e.LGSP_OUTBOX_POLL_MS, retentionHours: e.LGSP_OUTBOX_RETENTION_HOURS },
     api: {
       host: e.LGSP_API_HOST, port: e.LGSP_API_PORT, rateLimitPerMinute: e.LGSP_API_RATE_LIMIT,

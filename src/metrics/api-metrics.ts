@@ -5,9 +5,10 @@ import { registerQueueMetrics } from './queue-metrics.js';
 import { registerSyncRunMetrics } from './sync-run-metrics.js';
 import type { MetricsDeps, MetricsGroup } from './types.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
+import { registerWorkerMetrics } from './worker-metrics.js';
 
 /** Every group of scrape-time metrics; a new group is one function taking the registry, added here. */
-export const metricsGroups: readonly MetricsGroup[] = [registerSyncRunMetrics, registerQueueMetrics, registerOutboxMetrics, registerEventStreamMetrics, registerWebhookMetrics];
+export const metricsGroups: readonly MetricsGroup[] = [registerSyncRunMetrics, registerQueueMetrics, registerOutboxMetrics, registerEventStreamMetrics, registerWebhookMetrics, registerWorkerMetrics];
 
 /** Bounds of the API request duration histogram, in seconds. */
 export const apiRequestDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

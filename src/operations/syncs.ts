@@ -1,5 +1,6 @@
 import type { Json } from '../connector-sdk/types.js';
 import { ConflictError } from '../errors.js';
+import { requeueIfLost, type RequeuedRun } from '../queue/lost-runs.js';
 import { requestSync, type SyncQueue } from '../queue/sync-queue.js';
 import type { Db } from '../warehouse/database.js';
 import type { RunRequest, SyncRun } from '../warehouse/sync-runs.js';
@@ -67,12 +68,14 @@ export function sameRequest(run: SyncRun, request: RunRequest): boolean {
 
 /**
  * Queues the run the request asks for, or joins the connection's active run when that does the same thing
- * (`joined` true). A different request while a run is active is refused (ConflictError SYNC_ALREADY_ACTIVE):
- * one sync per connection at a time.
+ * (`joined` true); a joined run whose job was lost is queued again (`requeued`) instead of being waited on for
+ * ever. A different request while a run is active is refused (ConflictError SYNC_ALREADY_ACTIVE): one sync per
+ * connection at a time.
  */
-export async function startSync(db: Db, queue: SyncQueue, request: RunRequest): Promise<{ run: SyncRun; joined: boolean }> {
+export async function startSync(db: Db, queue: SyncQueue, request: RunRequest): Promise<{ run: SyncRun; joined: boolean; requeued: RequeuedRun | null }> {
   await requireConnection(db, request.connectionId);
   const { run, joined } = await requestSync(db, queue, request);
+  const requeued = joined ? await requeueIfLost(db, queue, run) : null;
   if (joined && !sameRequest(run, request)) {
     const wanted = describeMode({ mode: request.mode, params: request.params ?? {}, replay_of: request.replayOf ?? null });
     throw new ConflictError(
@@ -81,7 +84,7 @@ export async function startSync(db: Db, queue: SyncQueue, request: RunRequest): 
         `Wait for run ${run.id} to end (\`lgsp runs show ${run.id} --wait\`, GET /v1/runs/${run.id}), then ask again.`,
     );
   }
-  return { run, joined };
+  return { run, joined, requeued };
 }
 
 /**

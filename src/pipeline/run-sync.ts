@@ -82,7 +82,7 @@ async function loadRunContext(deps: SyncDeps, runId: number) {
  */
 export async function executeRun(deps: SyncDeps, runId: number, control: SyncControl): Promise<SyncRun> {
   const before = await getRun(deps.db, runId);
-  if (before && (before.status === 'succeeded' || before.status === 'failed')) return before;
+  if (before && (before.status === 'succeeded' || before.status === 'failed' || before.status === 'cancelled')) return before;
   const { run, connection, connector, ctx, logger, catalogue, indicators, units, graph, dependencies } = await loadRunContext(deps, runId);
   const trees = new Map<number, ContributorTree>();
   const refresh = () => refreshIndicatorValues(deps.db, { runId, logger, catalogue, graph, trees });

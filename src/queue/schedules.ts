@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../warehouse/database.js';
-import { syncJobOptions, type SyncQueue } from './sync-queue.js';
+import type { SyncQueue } from './sync-queue.js';
 
 /** A connection's schedule: a cron expression in a time zone, or every N minutes. */
 export const scheduleSchema = z.union([
@@ -39,7 +39,7 @@ export async function reconcileSchedules(db: Db, queue: SyncQueue): Promise<Reco
   const upserted: string[] = [];
   for (const [connectionId, s] of wanted) {
     const repeat = 'cron' in s ? { pattern: s.cron, tz: s.tz } : { every: s.everyMinutes * 60_000 };
-    await queue.upsertJobScheduler(schedulerId(connectionId), repeat, { name: 'scheduled-sync', data: { connectionId }, opts: syncJobOptions });
+    await queue.upsertJobScheduler(schedulerId(connectionId), repeat, { name: 'scheduled-sync', data: { connectionId } });
     upserted.push(connectionId);
   }
   const removed: string[] = [];

@@ -1,4 +1,5 @@
 import { Queue, type JobsOptions, type RedisOptions } from 'bullmq';
+import { defaultSyncRetry, type SyncRetryPolicy } from '../config/env.js';
 import { isSentinelUrl, parseSentinelUrl, redisDatabase } from '../config/redis-connection.js';
 import type { Db } from '../warehouse/database.js';
 import { createRun, setRunJob, type RunRequest, type SyncRun } from '../warehouse/sync-runs.js';
@@ -13,18 +14,25 @@ export interface SyncJobData {
 
 export type SyncQueue = Queue<SyncJobData>;
 
-/** Retries with exponential backoff for transient failures; permanent ones fail at once (UnrecoverableError). */
-export const syncJobOptions: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 5_000 },
-  removeOnComplete: { count: 1000 },
-  removeOnFail: { count: 5000 },
-};
+/**
+ * Retries with exponential backoff for transient failures (a source down for minutes is ridden out); permanent
+ * ones fail at once (UnrecoverableError). The queue's defaults: every job and job scheduler gets them.
+ */
+export function syncJobOptions(retry: SyncRetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  };
+}
 
 /** Where the queues live: a Redis and a key prefix (several installations or test runs can share a Redis). */
 export interface QueueConnection {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** The sync jobs' retries (the configured ones; `defaultSyncRetry` when not given). */
+  readonly retry?: SyncRetryPolicy;
 }
 
 /** BullMQ's `connection` for a Redis URL (plain or Sentinel): BullMQ opens its connections, blocking ones too, from it. */
@@ -35,18 +43,21 @@ export function queueConnectionOptions(redisUrl: string, options: { readonly fai
 }
 
 export function createSyncQueue(q: QueueConnection, options: { readonly failFast?: boolean } = {}): SyncQueue {
-  return new Queue<SyncJobData>(syncQueueName, { connection: queueConnectionOptions(q.redisUrl, options), prefix: q.prefix });
+  return new Queue<SyncJobData>(syncQueueName, {
+    connection: queueConnectionOptions(q.redisUrl, options),
+    prefix: q.prefix,
+    defaultJobOptions: syncJobOptions(q.retry ?? defaultSyncRetry),
+  });
 }
 
 /**
  * Queues a sync for the connection, unless it already has one queued or running: then that run is returned with
- * `joined` true. The job id is the run's, so one run is never queued twice.
+ * `joined` true (whether its job is still alive is the reconciler's question: src/queue/lost-runs.ts). The job id
+ * is the run's, so one run is never queued twice.
  */
 export async function requestSync(db: Db, queue: SyncQueue, request: RunRequest): Promise<{ run: SyncRun; joined: boolean }> {
   const { run, joined } = await createRun(db, request);
-  // A queued run is (re)queued even when joined: adding its job is idempotent, and a run whose job Redis lost
-  // (flushed, restored from a backup) is picked up again instead of waiting forever.
-  if (!joined || run.status === 'queued') await enqueueRun(db, queue, run);
+  if (!joined) await enqueueRun(db, queue, run);
   return { run, joined };
 }
 
@@ -60,7 +71,7 @@ export function syncJobId(run: Pick<SyncRun, 'id' | 'queued_at'>): string {
 
 export async function enqueueRun(db: Db, queue: SyncQueue, run: SyncRun): Promise<void> {
   const jobId = syncJobId(run);
-  await queue.add('sync', { connectionId: run.connection_id, runId: run.id }, { ...syncJobOptions, jobId });
+  await queue.add('sync', { connectionId: run.connection_id, runId: run.id }, { jobId });
   await setRunJob(db, run.id, jobId);
 }
 

@@ -1,8 +1,9 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { SyncDeps } from '../pipeline/run-sync.js';
 import type { DependencyWatch } from '../process/dependency-watch.js';
 import { processSyncJob, type SyncJobResult } from './sync-job.js';
-import { queueConnectionOptions, syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
+import { createSyncQueue, queueConnectionOptions, syncQueueName, type QueueConnection, type SyncJobData } from './sync-queue.js';
+import { heartbeatWriter } from './worker-heartbeats.js';
 
 export interface SyncWorkerOptions {
   readonly queue: QueueConnection;
@@ -12,18 +13,43 @@ export interface SyncWorkerOptions {
   readonly stalledIntervalMs: number;
   /** Where lost connections are reported (logged once per outage); without it each is logged. */
   readonly outages?: DependencyWatch;
+  /** How often the worker's heartbeat (`lgsp workers`, /metrics) is renewed; 10 s when not given. */
+  readonly heartbeatMs?: number;
 }
 
 export interface SyncWorker {
   readonly worker: Worker<SyncJobData, SyncJobResult>;
+  /** The id its heartbeat goes by: host:pid. */
+  readonly workerId: string;
   /** Stops taking jobs, lets the current pages commit (their runs resume later), then closes. */
   shutdown(): Promise<void>;
 }
 
-/** A thin BullMQ entry over `processSyncJob`. Several processes may run it against the same queue. */
+/** A thin BullMQ entry over `processSyncJob`, with a heartbeat naming its runs. Several processes may run it against the same queue. */
 export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): SyncWorker {
   const stopping = new AbortController();
-  const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, (job, token) => processSyncJob(job, token, deps, stopping.signal, options.outages), {
+  const queue = createSyncQueue(options.queue);
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const heartbeat = heartbeatWriter(queue, heartbeatMs);
+  const current = new Set<Job<SyncJobData>>();
+  // One heartbeat write at a time, in order, each with the runs of its moment (a scheduled job learns its run id
+  // once it has created the run): an older write never lands after a newer one.
+  let beating: Promise<void> = Promise.resolve();
+  const beat = () => {
+    beating = beating
+      .then(() => heartbeat.beat([...current].flatMap((j) => (j.data.runId === undefined ? [] : [j.data.runId]))))
+      .catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not write the worker heartbeat'); });
+  };
+  const worker = new Worker<SyncJobData, SyncJobResult>(syncQueueName, async (job, token) => {
+    current.add(job);
+    beat();
+    try {
+      return await processSyncJob(job, token, deps, stopping.signal, { outages: options.outages, onRunKnown: beat });
+    } finally {
+      current.delete(job);
+      beat();
+    }
+  }, {
     connection: queueConnectionOptions(options.queue.redisUrl),
     prefix: options.queue.prefix,
     concurrency: options.concurrency,
@@ -34,11 +60,18 @@ export function createSyncWorker(deps: SyncDeps, options: SyncWorkerOptions): Sy
   });
   worker.on('failed', (job, error) => { deps.logger.warn({ jobId: job?.id, runId: job?.data.runId, err: error.message }, 'sync job attempt failed'); });
   worker.on('error', (error) => { if (options.outages?.reportIfLost(error) !== true) deps.logger.error({ err: error.message }, 'sync worker error'); });
+  beat();
+  const timer = setInterval(beat, heartbeatMs);
   return {
     worker,
+    workerId: heartbeat.workerId,
     async shutdown() {
       stopping.abort();
       await worker.close();
+      clearInterval(timer);
+      await beating;
+      await heartbeat.remove().catch((error: unknown) => { deps.logger.warn({ err: (error as Error).message }, 'could not remove the worker heartbeat'); });
+      await queue.close();
     },
   };
 }

@@ -41,6 +41,21 @@ export interface RunRequest {
   readonly mode: SyncMode;
   readonly params?: Readonly<Record<string, Json>>;
   readonly replayOf?: number;
+  /** The job that creates the run (a scheduled one), stored with it at once so no reconciler thinks it lost. */
+  readonly jobId?: string;
+}
+
+/** A run that is queued or running: the one a connection may have at a time. */
+export const activeRunStatuses = ['queued', 'running'] as const;
+
+/**
+ * The run was cancelled (`lgsp runs cancel`) while this process worked on it: what it was writing is rolled back
+ * and it stops. Not a failure of the sync.
+ */
+export class RunCancelledError extends LgspError {
+  constructor(runId: number) {
+    super('RUN_CANCELLED', `run ${runId} was cancelled by an operator; start a new one with \`lgsp sync <connection>\` when wanted: it resumes from the connection's cursor.`);
+  }
 }
 
 /**
@@ -49,8 +64,8 @@ export interface RunRequest {
  */
 export async function createRun(db: Db, request: RunRequest): Promise<{ run: SyncRun; joined: boolean }> {
   const inserted = await sql<SyncRun>`
-    insert into sync_run (connection_id, mode, params, replay_of)
-    values (${request.connectionId}, ${request.mode}, ${JSON.stringify(request.params ?? {})}::jsonb, ${request.replayOf ?? null})
+    insert into sync_run (connection_id, mode, params, replay_of, job_id)
+    values (${request.connectionId}, ${request.mode}, ${JSON.stringify(request.params ?? {})}::jsonb, ${request.replayOf ?? null}, ${request.jobId ?? null})
     on conflict (connection_id) where status in ('queued', 'running') do nothing
     returning *`.execute(db);
   const [run] = inserted.rows;
@@ -68,15 +83,20 @@ export async function setRunJob(db: Db, runId: number, jobId: string): Promise<v
   await db.updateTable('sync_run').set({ job_id: jobId }).where('id', '=', runId).execute();
 }
 
-/** Marks the run running (again, after an interruption: its start and first cursor stay). */
+/** Marks the run running (again, after an interruption: its start and first cursor stay); a cancelled run stays so. */
 export async function startRun(db: Db, runId: number, cursorBefore: Json): Promise<void> {
-  await sql`update sync_run set status = 'running', started_at = coalesce(started_at, now()),
+  const started = await sql`update sync_run set status = 'running', started_at = coalesce(started_at, now()),
       cursor_before = coalesce(cursor_before, ${JSON.stringify(cursorBefore)}::jsonb), error = null
-    where id = ${runId}`.execute(db);
+    where id = ${runId} and status in ('queued', 'running')`.execute(db);
+  if (started.numAffectedRows === 0n) throw new RunCancelledError(runId);
 }
 
+/**
+ * Adds a page's counts, in the page's transaction. A run cancelled meanwhile (the row no longer active) throws
+ * RunCancelledError: the page rolls back whole, so a cancelled run never commits half a page.
+ */
 export async function addRunCounts(db: Db, runId: number, c: RunCounts): Promise<void> {
-  await sql`update sync_run set
+  const updated = await sql`update sync_run set
       records_fetched = records_fetched + ${c.records_fetched}, records_landed = records_landed + ${c.records_landed},
       records_unchanged = records_unchanged + ${c.records_unchanged}, records_rejected = records_rejected + ${c.records_rejected},
       observations_inserted = observations_inserted + ${c.observations_inserted},
@@ -85,7 +105,8 @@ export async function addRunCounts(db: Db, runId: number, c: RunCounts): Promise
       observations_unchanged = observations_unchanged + ${c.observations_unchanged},
       events_written = events_written + ${c.events_written},
       units_via_succession = units_via_succession + ${c.units_via_succession}
-    where id = ${runId}`.execute(db);
+    where id = ${runId} and status in ('queued', 'running')`.execute(db);
+  if (updated.numAffectedRows === 0n) throw new RunCancelledError(runId);
 }
 
 async function runEvent(db: Db, type: string, run: SyncRun): Promise<void> {
@@ -106,8 +127,10 @@ export async function finishRun(db: Db, runId: number, cursorAfter: Json): Promi
       .updateTable('sync_run')
       .set({ status: 'succeeded', finished_at: new Date(), cursor_after: JSON.stringify(cursorAfter), error: null })
       .where('id', '=', runId)
+      .where('status', 'in', activeRunStatuses)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!run) throw new RunCancelledError(runId);
     await runEvent(trx, syncCompletedEvent, run);
     return run;
   });
@@ -129,16 +152,41 @@ export function describeError(error: unknown): StoredError & { permanent: boolea
   };
 }
 
-/** Records the error; `final` marks the run failed (no retries left, or a permanent error). */
-export async function recordRunError(db: Db, runId: number, error: unknown, final: boolean): Promise<SyncRun> {
+/**
+ * Records the error, with what to do next when given; `final` marks the run failed (no retries left, or a permanent
+ * error). A run that is no longer active (cancelled meanwhile) keeps what it has: undefined.
+ */
+export async function recordRunError(db: Db, runId: number, error: unknown, final: boolean, nextStep?: string): Promise<SyncRun | undefined> {
+  const cause = describeError(error);
+  const described = nextStep === undefined ? cause : { ...cause, message: `${cause.message} ${nextStep}` };
   return db.transaction().execute(async (trx) => {
     const run = await trx
       .updateTable('sync_run')
-      .set({ error: JSON.stringify(describeError(error)), ...(final ? { status: 'failed' as const, finished_at: new Date() } : {}) })
+      .set({ error: JSON.stringify(described), ...(final ? { status: 'failed' as const, finished_at: new Date() } : {}) })
       .where('id', '=', runId)
+      .where('status', 'in', activeRunStatuses)
       .returningAll()
-      .executeTakeFirstOrThrow();
-    if (final) await runEvent(trx, syncFailedEvent, run);
+      .executeTakeFirst();
+    if (run && final) await runEvent(trx, syncFailedEvent, run);
+    return run;
+  });
+}
+
+/**
+ * Ends an active run that an operator gives up on: cancelled, with the error RUN_CANCELLED, and the usual
+ * run-finished event (`vn.lgsp.sync.failed.v1` with status cancelled). Waits for a page being committed (its row
+ * lock), so the run stops between pages. Undefined when the run is not active.
+ */
+export async function cancelRun(db: Db, runId: number): Promise<SyncRun | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .updateTable('sync_run')
+      .set({ status: 'cancelled', finished_at: new Date(), error: JSON.stringify(describeError(new RunCancelledError(runId))) })
+      .where('id', '=', runId)
+      .where('status', 'in', activeRunStatuses)
+      .returningAll()
+      .executeTakeFirst();
+    if (run) await runEvent(trx, syncFailedEvent, run);
     return run;
   });
 }

@@ -20,12 +20,16 @@ export interface TestSourceFaults {
   tooManyRequests?: { count: number; retryAfterSeconds: number };
   /** Answer the next N row requests with 503. */
   unavailable?: number;
+  /** Answer the next N row requests with 500 (a source down for a while, then back). */
+  internalError?: number;
   /** Hold the next N row requests this long before answering (beyond the client's timeout). */
   slow?: { count: number; delayMs: number };
   /** Revoke every token after N more row requests (the client must get a new one and repeat the call). */
   expireTokensAfter?: number;
   /** Delay every row request (to make a sync long enough to kill it). */
   everyRequestDelayMs?: number;
+  /** Hold every row request until this settles (a sync caught mid-page, for as long as a test needs). */
+  heldUntil?: Promise<void>;
 }
 
 export const testClient = { id: 'lgsp-test', secret: 's3cr3t-test' };
@@ -104,6 +108,7 @@ export class TestSource {
     this.stats.rowRequests++;
     const f = this.faults;
     if (f.everyRequestDelayMs) await sleep(f.everyRequestDelayMs);
+    if (f.heldUntil) await f.heldUntil;
     if (f.tooManyRequests && f.tooManyRequests.count > 0) {
       f.tooManyRequests.count--;
       res.writeHead(429, { 'retry-after': String(f.tooManyRequests.retryAfterSeconds) }).end();
@@ -112,6 +117,11 @@ export class TestSource {
     if (f.unavailable) {
       f.unavailable--;
       res.writeHead(503).end('busy');
+      return;
+    }
+    if (f.internalError) {
+      f.internalError--;
+      res.writeHead(500).end('internal error');
       return;
     }
     if (f.slow && f.slow.count > 0) {

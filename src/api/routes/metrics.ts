@@ -9,6 +9,7 @@ const description = `Prometheus metrics in the text exposition format (version 0
 - \`lgsp_sync_run_duration_seconds{connection,status}\`: histogram of finished runs, start to finish;
 - \`lgsp_sync_records_fetched_total\`, \`lgsp_sync_records_landed_total\`, \`lgsp_sync_records_rejected_total\` \`{connection}\`: summed over the runs;
 - \`lgsp_queue_jobs{queue,state}\`: sync queue depth by state;
+- \`lgsp_sync_workers\`: sync workers whose heartbeat is current; \`lgsp_sync_worker_current_run{worker}\`: the oldest run each executes (0 idle);
 - \`lgsp_outbox_unpublished_rows\`, \`lgsp_outbox_unpublished_events\`, \`lgsp_outbox_oldest_unpublished_age_seconds\`: how far the outbox relay is behind;
 - \`lgsp_api_request_duration_seconds{method,route,status_code}\`: this API instance's own requests to its routes, by route pattern (per instance: sum over instances; event streams, /docs and /openapi.json are not timed).
 

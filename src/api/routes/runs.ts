@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { cancelActiveRun } from '../../operations/cancel-run.js';
 import { listRuns, runDetail, runToJson } from '../../operations/runs.js';
 import { prepareReplay, startSync, syncRequest } from '../../operations/syncs.js';
 import type { SyncRun } from '../../warehouse/sync-runs.js';
@@ -80,13 +81,34 @@ export const runRoutes: ApiRoutes = async (app, { deps }) => {
     schema: {
       tags, security,
       summary: 'One run: counters, cursors before and after, each stream\'s progress, the error with its causes',
-      description: 'As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded or failed.',
+      description: 'As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded, failed or cancelled.',
       params: z.object({ id: runIdParam }),
       response: { 200: runDetailSchema, ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     const { run, streams } = await runDetail(db, request.params.id);
     return { ...runToJson(run, errorViewFor(request)), streams: streams.map((s) => ({ stream: s.stream, cursor: s.cursor, done: s.done, updatedAt: s.updatedAt.toISOString() })) };
+  });
+
+  app.post('/v1/runs/:id/cancel', {
+    config: { scope: 'operate', audit: { action: 'run.cancel', object: 'run', idParam: 'id' } },
+    schema: {
+      tags, security,
+      operationId: 'cancelRun',
+      summary: 'Cancel a queued or running run an operator gives up on',
+      description: 'As `lgsp runs cancel`. The run becomes cancelled (error RUN_CANCELLED, with its vn.lgsp.sync.failed.v1 event) and its connection '
+        + 'can sync again at once. A waiting job is taken off the queue (jobRemoved); a worker executing the run stops at its next page, which is '
+        + 'rolled back whole; pages committed before stay. A run that has ended is a 409 RUN_NOT_ACTIVE.',
+      params: z.object({ id: runIdParam }),
+      response: {
+        200: z.object({ run: runSchema, jobRemoved: z.boolean().describe('Whether the job was taken off the queue (false: a worker holds it and stops at its next page, or it was already gone)') })
+          .meta({ id: 'CancelledRun' }),
+        ...problemResponses(400, 401, 403, 404, 409),
+      },
+    },
+  }, async (request) => {
+    const { run, jobRemoved } = await cancelActiveRun(db, queue, request.params.id);
+    return { run: runToJson(run, errorViewFor(request)), jobRemoved };
   });
 
   app.post('/v1/runs/:id/replay', {

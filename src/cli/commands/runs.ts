@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { cancelActiveRun } from '../../operations/cancel-run.js';
 import { listRuns, runDetail } from '../../operations/runs.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { countKeys, countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson } from '../../operations/runs.js';
 import { describeRunFailure, formatDuration, formatTime, shortJson } from '../format-run.js';
-import { positiveInt, runOperatorCommand } from '../operator.js';
+import { positiveInt, runOperatorCommand, withSyncQueue } from '../operator.js';
 import { followWithInterrupt, reportOutcome } from '../progress.js';
 import { renderTable } from '../table.js';
 import { followOutput, type FollowFlags } from './sync.js';
@@ -71,6 +72,18 @@ export async function runRunsShow(ctx: CliContext, runId: number, flags: FollowF
   return ExitCode.ok;
 }
 
+/** Ends a queued or running run an operator gives up on; its connection is free for a new sync at once. */
+export async function runRunsCancel(ctx: CliContext, runId: number, flags: { json?: boolean }): Promise<number> {
+  const { run, jobRemoved } = await withSyncQueue(ctx, (queue) => cancelActiveRun(ctx.db, queue, runId));
+  if (flags.json === true) {
+    ctx.print(JSON.stringify({ run: runToJson(run), jobRemoved }, null, 2));
+    return ExitCode.ok;
+  }
+  const worker = jobRemoved ? 'its job was taken off the queue' : 'a worker executing it stops at its next page, which is rolled back';
+  ctx.print(`cancelled run ${run.id} of connection ${run.connection_id}: ${worker}. Pages committed before stay; \`lgsp sync ${run.connection_id}\` starts a new run from the connection's cursor.`);
+  return ExitCode.ok;
+}
+
 export function registerRunsCommands(program: Command): void {
   const runs = program.command('runs').description('sync runs: what each did, how long it took, why it failed');
   runs
@@ -91,5 +104,13 @@ export function registerRunsCommands(program: Command): void {
     .option('--json', 'machine-readable result')
     .action(async (runId: number, flags: FollowFlags) => {
       await runOperatorCommand((ctx) => runRunsShow(ctx, runId, flags));
+    });
+  runs
+    .command('cancel')
+    .description('end a queued or running run you give up on (it stops between pages; its connection can sync again at once)')
+    .argument('<run>', 'run id', positiveInt('a run id'))
+    .option('--json', 'machine-readable result')
+    .action(async (runId: number, flags: { json?: boolean }) => {
+      await runOperatorCommand((ctx) => runRunsCancel(ctx, runId, flags));
     });
 }

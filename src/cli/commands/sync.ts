@@ -31,13 +31,16 @@ export function followOutput(flags: FollowFlags): FollowOutput {
  * exit 0 succeeded, 1 failed (with the error, its causes and what to do next).
  */
 export async function queueAndFollow(ctx: CliContext, request: RunRequest, flags: FollowFlags): Promise<number> {
-  const { run, joined, workers } = await withSyncQueue(ctx, async (queue) => {
+  const { run, joined, requeued, workers } = await withSyncQueue(ctx, async (queue) => {
     const requested = await startSync(ctx.db, queue, request);
     return { ...requested, workers: await workersOnQueue(queue, ctx.config.queue.redisUrl) };
   });
   const c = request.connectionId;
   if (workers === 0) {
     note(`warning: no sync worker is consuming the queue, so run ${run.id} stays ${run.status} until one starts: start one with \`npm run worker\`.`);
+  }
+  if (requeued) {
+    note(`run ${run.id}'s job was ${requeued.lost === 'missing' ? 'lost from Redis' : requeued.lost}: queued it again as ${requeued.jobId}; it resumes from its last committed page.`);
   }
   if (joined) {
     note(`connection ${c} already has run ${run.id} ${run.status}; ${flags.wait === true ? 'following it' : `not starting another. Follow it with \`lgsp runs show ${run.id} --wait\``}`);

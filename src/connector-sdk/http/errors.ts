@@ -59,7 +59,7 @@ export function unavailableError(label: RequestLabel, attempts: number, last: Fa
   return new SourceError(
     HttpErrorCode.unavailable,
     `${describeRequest(label)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${last}. ` +
-      `The source is down, overloaded or unreachable: the sync will be retried later. If this persists, check that ` +
+      `The source is down, overloaded or unreachable: the sync retries with backoff for several minutes. If this persists, check that ` +
       `${label.origin} is reachable from this machine (gateway, VPN, firewall) and ask the source's operator whether it is up.`,
     { permanent: false, cause },
   );
@@ -69,7 +69,7 @@ export function streamBrokenError(label: RequestLabel, bytes: number, what: stri
   return new SourceError(
     HttpErrorCode.unavailable,
     `${describeRequest(label)}: the download broke after ${bytes} bytes (${what}). ` +
-      `Nothing of it may be used: restart the download from the beginning; the sync will be retried later if this persists.`,
+      `Nothing of it may be used: restart the download from the beginning; the sync retries with backoff for several minutes.`,
     { permanent: false, cause },
   );
 }
