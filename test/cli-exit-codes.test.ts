@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departmentWorkbook } from '../connectors/spreadsheet/test-support.js';
 import { errorCatalogue, type ErrorCode } from '../src/errors.js';
-import { ExitCode } from '../src/errors/exit-codes.js';
+import { ExitCode, exitCodeMeanings } from '../src/errors/exit-codes.js';
 import { insertConnection } from '../src/warehouse/connections.js';
 import { runCli, type CliResult } from './support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -43,6 +43,13 @@ describe('lgsp exit codes follow the error catalogue', () => {
     const partial = await runCli(['upload', 'so-khcn', partly], env);
     expect(partial.stdout).toMatch(/partly\.xlsx\s+\d+\s+PERIOD_INVALID/);
     expect(partial.code).toBe(ExitCode.partial);
+  });
+
+  it('the help lists every exit code as docs/errors.md does', async () => {
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(ExitCode.ok);
+    for (const [exit, meaning] of Object.entries(exitCodeMeanings)) expect(help.stdout).toMatch(new RegExp(`^\\s+${exit}  ${meaning.replace(/[()]/g, '\\$&')}$`, 'm'));
+    expect(help.stdout).toContain('docs/errors.md');
   });
 
   it('1: an indicator that does not exist (NOT_FOUND)', async () => {

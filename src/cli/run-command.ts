@@ -2,7 +2,7 @@ import { errorCatalogue, LgspError } from '../errors.js';
 import { noteCommandError } from './command-outcome.js';
 import { ExitCode } from './context.js';
 
-/** Runs a command body and turns its outcome into an exit code; errors go to stderr with their stable code and exit with its catalogue exit code. */
+/** Runs a command body and turns its outcome into an exit code; an error goes to stderr with its code and exits as the catalogue says. */
 export async function runCommand(body: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await body();

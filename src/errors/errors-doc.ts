@@ -1,4 +1,5 @@
 import { errorFamilies, type ErrorEntry, type ErrorFamily } from './catalogue.js';
+import { exitCodeMeanings } from './exit-codes.js';
 import { rejectionReasons } from './rejection-reasons.js';
 
 const familyTitles: Readonly<Record<ErrorFamily, string>> = {
@@ -30,13 +31,9 @@ export function renderErrorsDoc(): string {
     '',
     '| exit | meaning |',
     '|---|---|',
-    '| 0 | done |',
-    '| 1 | failed: the reason is printed with its code |',
-    '| 2 | bad usage or invalid input: nothing was written |',
-    '| 3 | done, but some input rows were rejected (listed; see [rejection reasons](#rejection-reasons)) |',
-    '| 69 | PostgreSQL or Redis unreachable ([SERVICE_UNAVAILABLE](#service_unavailable)) |',
-    '| 78 | invalid configuration ([CONFIG_INVALID](#config_invalid)) |',
-    '| 130 | interrupted while following a run: the run carries on in the worker |',
+    ...Object.entries(exitCodeMeanings).map(([exit, meaning]) => `| ${exit} | ${meaning} |`),
+    '',
+    'Rows a run rejected (exit 3) are listed with a [rejection reason](#rejection-reasons).',
     '',
   ];
   for (const [family, entries] of Object.entries(errorFamilies) as [ErrorFamily, Record<string, ErrorEntry>][]) {

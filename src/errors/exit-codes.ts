@@ -13,5 +13,16 @@ export const ExitCode = {
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means, for `lgsp --help` and docs/errors.md. */
+export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
+  0: 'done',
+  1: 'failed: the reason is printed with its code',
+  2: 'bad usage or invalid input: nothing was written',
+  3: 'done, but some input rows were rejected (listed)',
+  69: 'PostgreSQL or Redis unreachable',
+  78: 'invalid configuration',
+  130: 'interrupted while following a run: the run carries on in the worker',
+};
+
 /** The exit codes an error can end a command with (0, 3 and 130 are outcomes, not errors). */
 export type ErrorExitCode = typeof ExitCode.failure | typeof ExitCode.usage | typeof ExitCode.unavailable | typeof ExitCode.config;
