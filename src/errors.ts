@@ -1,11 +1,16 @@
+import type { ErrorCode } from './errors/catalogue.js';
+
+export { errorAnchor, errorCatalogue, isErrorCode, type ErrorCode, type ErrorEntry } from './errors/catalogue.js';
+
 /**
- * Every error the project raises on purpose is an LgspError with a stable `code`
- * (for scripts, logs and API problem documents) and a message that says what to do next.
+ * Every error the project raises on purpose is an LgspError with a stable `code` (for scripts, logs and API problem
+ * documents) and a message that says what to do next. The code's entry in src/errors/catalogue.ts gives its HTTP
+ * status, exit code and whether retrying helps.
  */
 export class LgspError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -65,11 +70,11 @@ export class NotFoundError extends LgspError {
 
 /**
  * The request cannot be done as written (a config that does not fit the connector's schema, a secret given as a
- * value, a bad cron expression). Nothing was changed. CLI exit 2, HTTP 400.
+ * value, a bad cron expression). Nothing was changed.
  */
 export class UsageError extends LgspError {}
 
-/** A request that conflicts with the current state (a run is active, the connection exists). CLI exit 1, HTTP 409. */
+/** A request that conflicts with the current state (a run is active, the connection exists). */
 export class ConflictError extends LgspError {}
 
 /**
@@ -81,7 +86,7 @@ export class SourceError extends LgspError {
   /** The HTTP status of the answer that decided it, when one did. */
   readonly status: number | undefined;
 
-  constructor(code: string, message: string, options: { permanent: boolean; cause?: unknown; status?: number }) {
+  constructor(code: ErrorCode, message: string, options: { permanent: boolean; cause?: unknown; status?: number }) {
     super(code, message, { cause: options.cause });
     this.permanent = options.permanent;
     this.status = options.status;

@@ -74,6 +74,10 @@ export async function parseWorkbook(bytes: Buffer, limits: WorkbookLimits): Prom
   } catch (error) {
     return { ok: false, code: 'FILE_UNREADABLE', reason: `the file is not an Excel workbook (.xlsx) that can be read: ${(error as Error).message}. Save it as "Excel Workbook (*.xlsx)" and upload it again` };
   }
+  // exceljs reads any zip (a .docx too) as a workbook without sheets.
+  if (workbook.worksheets.length === 0) {
+    return { ok: false, code: 'FILE_UNREADABLE', reason: 'the file is not an Excel workbook (.xlsx): it is a zip without any sheet. Save it as "Excel Workbook (*.xlsx)" and upload it again' };
+  }
   const sheet = pickSheet(workbook);
   if (!sheet) {
     const names = workbook.worksheets.map((w) => `"${w.name}"`).join(', ');

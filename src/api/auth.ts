@@ -48,7 +48,7 @@ export function presentedKey(request: FastifyRequest): string | null {
 /** The refusal of an address that failed to authenticate too often: no key is looked up until `retryAfterSeconds`. */
 class AuthFailuresLimited extends ApiProblem {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'AUTH_FAILURES_LIMITED', `Too many failed authentications from this address; retry after ${retryAfterSeconds} s with a valid key (\`lgsp apikey list\` shows the keys, \`lgsp apikey create\` makes one).`);
+    super('AUTH_FAILURES_LIMITED', `Too many failed authentications from this address; retry after ${retryAfterSeconds} s with a valid key (\`lgsp apikey list\` shows the keys, \`lgsp apikey create\` makes one).`);
   }
 }
 
@@ -156,16 +156,16 @@ async function authenticate(
     await attempts.refuseIfBlocked();
   } else if (presented === null) {
     await attempts.reserve();
-    throw new ApiProblem(401, 'API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
+    throw new ApiProblem('API_KEY_MISSING', 'This route needs an API key: send `Authorization: Bearer <key>`. An operator creates one with `lgsp apikey create --scopes read`.');
   } else {
     key = await lookUp(presented, attempts);
-    if (key === null) throw new ApiProblem(401, 'API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
+    if (key === null) throw new ApiProblem('API_KEY_INVALID', 'The API key is not valid (unknown, revoked or mistyped). Ask an operator for a key: `lgsp apikey create`.');
   }
   // Known from here on, refused or not (the audit log names who was refused a scope).
   request.apiKey = key;
   if (!hasScope(key.scopes, scope)) {
     await attempts.record();
-    throw new ApiProblem(403, 'SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
+    throw new ApiProblem('SCOPE_MISSING', `The key "${key.name}" (${key.id}) has scopes ${key.scopes.join(', ')}; this route needs "${scope}". Create a key with it: \`lgsp apikey create --scopes ${scope}\`.`);
   }
   return key;
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { httpRefusal, statusTitle } from './http-errors.js';
+import { httpRefusal, statusTitle, type HttpRefusal } from './http-errors.js';
 import { problem } from './problem.js';
 
 /**
@@ -14,7 +14,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 /** Node's parser errors on a connection (no request object yet): what to answer, as a problem document. */
-function clientRefusal(code: string | undefined): { status: number; code: string; detail: string } {
+function clientRefusal(code: string | undefined): HttpRefusal {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request did not arrive in time (LGSP_API_REQUEST_TIMEOUT_MS): send the headers and body at once, then retry.' };
   }

@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
+import { isErrorCode, type ErrorCode } from '../errors.js';
 
 /** What the API answers for an HTTP-level refusal that is not ours (Fastify's, Node's, Bull Board's). */
 export interface HttpRefusal {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly detail: string;
 }
 
@@ -12,13 +13,15 @@ export function statusTitle(status: number): string {
   return STATUS_CODES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 }
 
-/** A stable code from the status name: 405 -> METHOD_NOT_ALLOWED. */
-export function statusCodeName(status: number): string {
-  return statusTitle(status).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+/** A stable code from the status name (405 -> METHOD_NOT_ALLOWED); a status the catalogue does not name gets its class's code. */
+export function statusCodeName(status: number): ErrorCode {
+  const named = statusTitle(status).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  if (isErrorCode(named)) return named;
+  return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
 }
 
 /** Fastify's own error codes, as our stable codes, with what to do next. */
-const fastifyRefusals: Record<string, { code: string; detail?: string }> = {
+const fastifyRefusals: Record<string, { code: ErrorCode; detail?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', detail: 'The request body is larger than the API takes (1 MiB): send less, e.g. split it into several requests.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The API takes request bodies as JSON: send `Content-Type: application/json`.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_CONTENT_LENGTH', detail: 'The Content-Length header does not match the body: let the HTTP client compute it.' },

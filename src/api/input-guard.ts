@@ -62,6 +62,6 @@ export function registerInputGuard(app: FastifyInstance): void {
       done();
       return;
     }
-    done(new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors));
+    done(new ApiProblem('VALIDATION_FAILED', `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors));
   });
 }

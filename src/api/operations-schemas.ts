@@ -22,7 +22,7 @@ export async function withFieldsIn<T>(where: 'body' | 'querystring' | 'params', 
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new ApiProblem(400, error.code, error.message, issuesUnder(where, error.issues));
+    if (error instanceof InvalidInputError) throw new ApiProblem(error.code, error.message, issuesUnder(where, error.issues));
     throw error;
   }
 }

@@ -1,9 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ConflictError, InvalidDateError, InvalidPeriodError, LgspError, NotFoundError, ServiceUnavailableError, UnitResolutionError, UsageError,
-} from '../errors.js';
+import { errorCatalogue, LgspError, type ErrorCode } from '../errors.js';
 import type { DependencyWatch } from '../process/dependency-watch.js';
 import { dependencyRetryAfterSeconds, dependencyUnavailableFor } from './dependency-unavailable.js';
 import { httpRefusal, statusTitle } from './http-errors.js';
@@ -23,25 +21,19 @@ export const problemSchema = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof problemSchema>;
 
-/** An error the API raises on purpose with its HTTP status (auth, rate limits, route-specific refusals). */
+/** An error the API raises on purpose (auth, rate limits, route-specific refusals); its status is its code's. */
 export class ApiProblem extends LgspError {
-  constructor(readonly status: number, code: string, message: string, readonly errors?: Problem['errors']) {
+  constructor(code: ErrorCode, message: string, readonly errors?: Problem['errors']) {
     super(code, message);
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
   }
 }
 
-export function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+export function problem(status: number, code: ErrorCode, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: `urn:lgsp-connect:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: statusTitle(status), status, detail, code, ...extra };
-}
-
-function statusOf(error: LgspError): number {
-  if (error instanceof ApiProblem) return error.status;
-  if (error instanceof NotFoundError) return 404;
-  if (error instanceof UnitResolutionError) return error.code === 'UNIT_NOT_FOUND' ? 404 : 400;
-  if (error instanceof UsageError || error instanceof InvalidPeriodError || error instanceof InvalidDateError) return 400;
-  if (error instanceof ConflictError) return 409;
-  if (error instanceof ServiceUnavailableError) return 503;
-  return 500;
 }
 
 function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
@@ -77,7 +69,7 @@ export function registerProblemHandlers(app: FastifyInstance, outages?: Dependen
       return sendProblem(reply, problem(503, 'DEPENDENCY_UNAVAILABLE', unavailable, { instance }));
     }
     if (thrown instanceof LgspError) {
-      const status = statusOf(thrown);
+      const { status } = errorCatalogue[thrown.code];
       if (status >= 500) request.log.error({ err: loggableError(thrown) }, 'request failed');
       const errors = thrown instanceof ApiProblem ? thrown.errors : undefined;
       return sendProblem(reply, problem(status, thrown.code, thrown.message, { instance, ...(errors ? { errors } : {}) }));

@@ -41,7 +41,7 @@ export const unitRefSchema = z
 
 /** A 400 problem naming the query parameter at fault, like schema validation does. */
 export function badQuery(field: string, message: string): ApiProblem {
-  return new ApiProblem(400, 'VALIDATION_FAILED', `Invalid request: querystring.${field}: ${message}`, [{ field: `querystring.${field}`, message }]);
+  return new ApiProblem('VALIDATION_FAILED', `Invalid request: querystring.${field}: ${message}`, [{ field: `querystring.${field}`, message }]);
 }
 
 /** Opaque keyset cursors: base64url of a JSON array, checked on the way back in. */

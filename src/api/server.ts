@@ -89,7 +89,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     nameSpace: `${deps.config.queue.prefix}:ratelimit:`,
     keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) =>
-      new ApiProblem(429, 'RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} reached for this key; retry after ${context.after}, or ask an operator for a higher LGSP_API_RATE_LIMIT.`),
+      new ApiProblem('RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} reached for this key; retry after ${context.after}, or ask an operator for a higher LGSP_API_RATE_LIMIT.`),
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(apiRoutes, { deps });

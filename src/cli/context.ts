@@ -13,16 +13,7 @@ export interface CliContext {
   readonly print: (line: string) => void;
 }
 
-/** Exit codes scripts can rely on. */
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  /** Some input rows were rejected; everything else was done. */
-  partial: 3,
-  config: 78,
-  unavailable: 69,
-} as const;
+export { ExitCode } from '../errors/exit-codes.js';
 
 /**
  * How a command's log lines meet the person running it. `terminal`: on a terminal, warnings and errors only

@@ -1,5 +1,6 @@
 import { runErrorOf, type RunError } from '../operations/runs.js';
 import type { RunCounts, SyncRun } from '../warehouse/sync-runs.js';
+import type { ErrorCode } from '../errors.js';
 
 // What runs are (counters, errors, duration, JSON) lives with the run operations, shared with the API; the CLI's
 // modules read it from here with the text formatting below.
@@ -60,9 +61,10 @@ export function nextStepFor(run: SyncRun, error: RunError | null): string {
 /** The error of a run as lines for stderr: code, message, causes, what to do next. */
 export function describeRunFailure(run: SyncRun): string[] {
   const error = runErrorOf(run);
+  const unrecorded: ErrorCode = run.status === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_FAILED';
   const lines = error
     ? [`error [${error.code}]: run ${run.id} of connection ${run.connection_id} ${run.status}: ${error.message}`, ...error.causes.map((cause) => `  cause: ${cause}`)]
-    : [`error [RUN_${run.status.toUpperCase()}]: run ${run.id} of connection ${run.connection_id} ${run.status} without a recorded error`];
+    : [`error [${unrecorded}]: run ${run.id} of connection ${run.connection_id} ${run.status} without a recorded error`];
   lines.push(`next: ${nextStepFor(run, error)}`);
   return lines;
 }

@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { ExitCode, exitCodeMeanings } from '../errors/exit-codes.js';
 import { commandIndex } from './command-index.js';
-
-// Exit codes as in ./context.ts (not imported: it loads the warehouse modules, and `--help` must start fast).
-const exitOk = 0;
-const exitUsage = 2;
 
 /** The package's version, read from package.json above this file (src/cli/ or dist/src/cli/). */
 function packageVersion(): string {
@@ -25,8 +22,9 @@ const program = new Command('lgsp')
   .showHelpAfterError('(run `lgsp --help` for the commands)')
   // Set before the subcommands are added, so they inherit it: bad usage exits 2, not commander's 1.
   .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? exitOk : exitUsage);
-  });
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+  })
+  .addHelpText('after', `\nExit codes:\n${Object.entries(exitCodeMeanings).map(([exit, meaning]) => `  ${exit.padStart(3)}  ${meaning}`).join('\n')}\nEvery error code and what to do about it: docs/errors.md`);
 
 // Only the command that runs is loaded; without one (`--help`, a typo) each is listed by its summary.
 const words = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -1,27 +1,18 @@
 import { InvalidArgumentError } from 'commander';
 import type { ConnectorRegistry } from '../connector-sdk/registry.js';
 import { installedConnectors } from '../connector-sdk/installed.js';
-import { UsageError } from '../errors.js';
 import { checkRedis } from '../process/service-checks.js';
 import { createSyncQueue, syncQueueName, type SyncQueue } from '../queue/sync-queue.js';
 import * as lookups from '../operations/lookups.js';
 import { monthPattern } from '../operations/syncs.js';
 import type { Connection } from '../warehouse/connections.js';
 import type { SyncRun } from '../warehouse/sync-runs.js';
-import { ExitCode, withContext, type CliContext } from './context.js';
-import { reportError, runCommand } from './run-command.js';
+import { withContext, type CliContext } from './context.js';
+import { runCommand } from './run-command.js';
 
-/** The house wrapper for the operator commands: warehouse context, errors to stderr, UsageError exits 2. */
+/** The house wrapper for the operator commands: warehouse context, errors to stderr with their exit code. */
 export async function runOperatorCommand(body: (ctx: CliContext) => Promise<number>): Promise<void> {
-  await runCommand(async () => {
-    try {
-      return await withContext(body);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      reportError(error);
-      return ExitCode.usage;
-    }
-  });
+  await runCommand(() => withContext(body));
 }
 
 /** Writes a note for the person at the terminal (stderr: stdout stays the command's result). */

@@ -1,4 +1,5 @@
 import { getRun, type SyncRun } from '../warehouse/sync-runs.js';
+import { errorCatalogue } from '../errors.js';
 import { ExitCode, type CliContext } from './context.js';
 import { countsOf, describeMode, durationMs, isTerminal, runErrorOf, runToJson } from '../operations/runs.js';
 import { describeRunFailure, formatCounts, formatDuration } from './format-run.js';
@@ -115,9 +116,9 @@ export function reportOutcome(ctx: CliContext, outcome: FollowOutcome, output: F
     note(`${why}: run ${run.id} is ${run.status} and goes on in the worker; follow it with \`lgsp runs show ${run.id}\`.`);
     if (outcome.reason === 'timeout') {
       note(`error [SYNC_WAIT_TIMEOUT]: run ${run.id} did not finish in time.${run.status === 'queued' ? ' It has not started: is a sync worker running (`npm run worker`)?' : ''}`);
-      return ExitCode.failure;
+      return errorCatalogue.SYNC_WAIT_TIMEOUT.exit;
     }
-    return 130;
+    return ExitCode.interrupted;
   }
   if (output === 'lines') ctx.print(progressJson(run, 'finished'));
   else ctx.print(`run ${run.id} (${describeMode(run)}) of ${run.connection_id} ${run.status} in ${formatDuration(durationMs(run))}: ${formatCounts(countsOf(run))}`);

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError, type ErrorCode } from '../errors.js';
 
 /** One input at fault: its path within what the operation was given (`config.baseUrl`, `tz`), and why. */
 export interface FieldIssue {
@@ -11,7 +11,7 @@ export interface FieldIssue {
  * fields to its problem document under where the input came from (`body.config.baseUrl`).
  */
 export class InvalidInputError extends UsageError {
-  constructor(code: string, message: string, readonly issues: readonly FieldIssue[]) {
+  constructor(code: ErrorCode, message: string, readonly issues: readonly FieldIssue[]) {
     super(code, message);
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { isIsoDate } from '../dates.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, type ErrorCode } from '../errors.js';
 import { nameKeys } from '../units/names.js';
 import type { Db } from '../warehouse/database.js';
 import type { UnitAliasTable } from '../warehouse/schema.js';
@@ -31,7 +31,7 @@ export interface AliasSpelling {
 
 export const aliasFieldNames: AliasSpelling = { name: 'name', code: 'code', level: 'level', from: 'from', to: 'to' };
 
-function invalid(code: string, field: keyof AliasSpelling, message: string): InvalidInputError {
+function invalid(code: ErrorCode, field: keyof AliasSpelling, message: string): InvalidInputError {
   return new InvalidInputError(code, message, [{ field, message } satisfies FieldIssue]);
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Json } from '../connector-sdk/types.js';
 import { publicError, statusClassOf, storedErrorOf, type ErrorOrigin, type StoredError } from '../boundary/read-back.js';
-import { LgspError, SourceError } from '../errors.js';
+import { errorCatalogue, LgspError, SourceError } from '../errors.js';
 import type { Db } from './database.js';
 import type { SyncMode, SyncRunTable } from './schema.js';
 
@@ -143,7 +143,8 @@ export function describeError(error: unknown): StoredError & { permanent: boolea
     causes.push(c instanceof Error ? `${c.name}: ${c.message}` : JSON.stringify(c));
   }
   const code = error instanceof LgspError ? error.code : 'INTERNAL';
-  const permanent = error instanceof SourceError ? error.permanent : error instanceof LgspError;
+  // A source error knows from the answer whether a retry can help; any other of ours says so in its catalogue entry.
+  const permanent = error instanceof SourceError ? error.permanent : error instanceof LgspError && errorCatalogue[error.code].permanent;
   const origin: ErrorOrigin = error instanceof SourceError ? 'source' : error instanceof LgspError ? 'engine' : 'internal';
   const status = error instanceof SourceError ? error.status : undefined;
   return {

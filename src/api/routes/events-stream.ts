@@ -116,7 +116,7 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
     if (resumeFrom !== undefined && resumeFrom.trim() !== '') {
       after = normaliseStreamId(resumeFrom);
       if (after === null) {
-        throw new ApiProblem(400, 'VALIDATION_FAILED', `Last-Event-ID "${resumeFrom}" is no event id: send the \`id\` of the last message received (such as 1718000000000-0), or 0 for the whole stream.`, [{ field: 'Last-Event-ID', message: 'expected a stream entry id such as 1718000000000-0' }]);
+        throw new ApiProblem('VALIDATION_FAILED', `Last-Event-ID "${resumeFrom}" is no event id: send the \`id\` of the last message received (such as 1718000000000-0), or 0 for the whole stream.`, [{ field: 'Last-Event-ID', message: 'expected a stream entry id such as 1718000000000-0' }]);
       }
     }
     const filter = { types: filterValues(request.query.type), indicators: filterValues(request.query.indicator), units: filterValues(request.query.unit) };
@@ -133,7 +133,7 @@ export const eventsStreamRoutes: ApiRoutes = async (app, { deps }) => {
       subscription = await hub.subscribe({ after, filter, sink });
     } catch (error) {
       request.log.warn({ err: (error as Error).message }, 'could not open the event stream');
-      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The event stream cannot be read right now (Redis or PostgreSQL unreachable, or the server is shutting down); retry shortly.');
+      throw new ApiProblem('SERVICE_UNAVAILABLE', 'The event stream cannot be read right now (Redis or PostgreSQL unreachable, or the server is shutting down); retry shortly.');
     }
     // From here the response is ours: Fastify neither serialises nor ends it. The headers go out before any
     // message: the hub writes only from I/O callbacks, after this synchronous block.

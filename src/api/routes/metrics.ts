@@ -52,7 +52,7 @@ export const metricsRoutes: ApiRoutes = async (app, { deps }) => {
       text = await metrics.registry.metrics();
     } catch (error) {
       request.log.error({ err: (error as Error).message }, 'collecting the metrics failed');
-      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'PostgreSQL or Redis did not answer the metrics queries; the server log has the reason. Retry at the next scrape.');
+      throw new ApiProblem('SERVICE_UNAVAILABLE', 'PostgreSQL or Redis did not answer the metrics queries; the server log has the reason. Retry at the next scrape.');
     }
     return reply.type(metrics.registry.contentType).send(text);
   });

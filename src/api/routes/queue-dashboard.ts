@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { LgspError } from '../../errors.js';
 import { redactSyncJobData, redactSyncJobProgress, redactSyncJobResult } from '../../queue/job-redaction.js';
 import type { SyncQueue } from '../../queue/sync-queue.js';
-import { httpRefusal, statusCodeName } from '../http-errors.js';
+import { httpRefusal, statusCodeName, type HttpRefusal } from '../http-errors.js';
 import { loggableError } from '../loggable-error.js';
 import { ApiProblem, problem, type Problem } from '../problem.js';
 import type { ApiRoutes } from './index.js';
@@ -13,7 +13,7 @@ import type { ApiRoutes } from './index.js';
 type HandlerResult = ReturnType<Parameters<FastifyAdapter['setErrorHandler']>[0]>;
 
 /** Bull Board's own error answer (`{ "error": "ERRORS.QUEUE_READ_ONLY" }`) as a stable code and what to do next. */
-function dashboardRefusal(status: number, payload: string): { code: string; detail: string } {
+function dashboardRefusal(status: number, payload: string): Omit<HttpRefusal, 'status'> {
   let error: unknown;
   try {
     error = (JSON.parse(payload) as { error?: unknown }).error;

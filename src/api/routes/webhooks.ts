@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditObjectId } from '../../audit/api-recorder.js';
 import { egressPolicy } from '../../boundary/egress.js';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, type ErrorCode } from '../../errors.js';
 import { listDeadLetters, redeliverDeadLetter, type DeadLetter } from '../../events/webhooks/dead-letters.js';
 import { attemptFailure } from '../../events/webhooks/delivery.js';
 import { webhookEventTypes } from '../../events/webhooks/filter.js';
@@ -81,9 +81,9 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
   const tags = ['webhooks'];
   const stream = { key: deps.config.events.stream, groupPrefix: deps.config.queue.prefix };
   const egress = egressPolicy(deps.config.boundary);
-  const fieldsProblem = (code: string, problems: readonly { field: string; message: string }[]) => {
+  const fieldsProblem = (code: ErrorCode, problems: readonly { field: string; message: string }[]) => {
     const errors = problems.map((p) => ({ field: `body.${p.field}`, message: p.message }));
-    return new ApiProblem(400, code, `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    return new ApiProblem(code, `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
   };
   /** The URL within the egress policy (EGRESS_REFUSED), then a filter of known types, indicators and units. */
   const requireValid = async (input: WebhookSubscriptionChange) => {
@@ -159,7 +159,7 @@ export const webhookRoutes: ApiRoutes = async (app, { deps }) => {
       const next = result.error === attemptFailure.egressRefused
         ? `the subscription's URL is refused by the egress policy: change it (PATCH /v1/webhooks/${deadLetter.subscriptionId}), or the host operator allows its host in LGSP_EGRESS_ALLOW, then redeliver again`
         : 'fix the receiver and redeliver again';
-      throw new ApiProblem(502, 'WEBHOOK_DELIVERY_FAILED', `The receiver did not accept the event: ${result.error ?? 'failed'}. The dead letter stays pending (${deadLetter.attempts} attempts now); ${next}.`);
+      throw new ApiProblem('WEBHOOK_DELIVERY_FAILED', `The receiver did not accept the event: ${result.error ?? 'failed'}. The dead letter stays pending (${deadLetter.attempts} attempts now); ${next}.`);
     }
     return { delivered: true as const, status: result.status, ms: result.ms, deadLetter: deadLetterView(deadLetter) };
   });

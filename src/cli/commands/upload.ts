@@ -3,6 +3,7 @@ import { copyFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { leftOutCount, rowsLeftOut, type LeftOutRows } from '../../../connectors/spreadsheet/left-out-rows.js';
+import { parseWorkbook } from '../../../connectors/spreadsheet/workbook.js';
 import { ensureInbox } from '../../boundary/inbox.js';
 import { fileTooLarge, inspectZip } from '../../boundary/zip-limits.js';
 import type { WorkbookLimits } from '../../config/env.js';
@@ -46,6 +47,10 @@ async function requireWorkbook(path: string, limits: WorkbookLimits): Promise<st
     throw new UsageError('UPLOAD_FILE_NOT_FOUND', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of the workbook to upload.`);
   }
   await inspectZip(bytes, limits);
+  // A readable zip that is not a workbook (a .docx renamed) is bad input, refused here (exit 2): the run would load
+  // nothing and reject the file as one row.
+  const parsed = await parseWorkbook(bytes, limits);
+  if (!parsed.ok && parsed.code === 'FILE_UNREADABLE') throw new UsageError('WORKBOOK_UNREADABLE', `${path}: ${parsed.reason}`);
   return full;
 }
 
