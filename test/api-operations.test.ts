@@ -102,7 +102,7 @@ describe('API operations: connections, schedules, syncs, runs, rejected records'
     expect(post?.tags).toEqual(['operations']);
     expect(post?.security).toEqual([{ apiKey: [] }]);
     expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
-    expect(Object.keys(document.components?.schemas ?? {})).toEqual(expect.arrayContaining(['SyncRun', 'Connection', 'ConnectionSummary', 'NewConnection', 'ScheduleRequest', 'RejectedRecord']));
+    expect(Object.keys(document.components?.schemas ?? {})).toEqual(expect.arrayContaining(['SyncRun', 'Connection', 'ConnectionSummary', 'NewConnectionInput', 'ScheduleRequestInput', 'RejectedRecord']));
   });
 
   it('every operations route: 401 without a key, 403 with a read-only key', async () => {

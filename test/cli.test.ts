@@ -101,7 +101,7 @@ describe('lgsp query', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/DIGITAL_ECONOMY_SHARE for 91 Tỉnh An Giang in 2024: no value: no DIGITAL_ECONOMY_SHARE value for 91 Tỉnh An Giang \(from 2025-07-01\) or its 2 contributing units in 2024/);
     const bad = await runCli(['query', 'HDI', '--unit', '91', '--period', '2024-13'], { DATABASE_URL: t.url });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/error \[PERIOD_INVALID\]: "2024-13" is not a period/);
   });
 

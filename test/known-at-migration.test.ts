@@ -23,7 +23,7 @@ describe('migration 0017: computed values get their history', () => {
     const province = await t.db.selectFrom('admin_unit').select('id').where('level', '=', 'province').where('code', '=', '91').where('valid_to', 'is', null).executeTakeFirstOrThrow();
     await t.db.insertInto('indicator_value').values({ indicator_code: 'PATENT_APPLICATIONS', unit_id: province.id, period_code: '2025', value: '12', notes: '["a note"]', computed_at: '2025-03-01T00:00:00Z' }).execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(['0017_known_at']);
+    expect(await migrateToLatest(t.db)).toEqual(['0017_known_at', '0019_event_stream_marker']);
     expect(await t.db.selectFrom('indicator_value_revision').select(['change', 'old_value', 'new_value', 'notes', 'sync_run_id', 'changed_at']).execute()).toEqual([
       { change: 'insert', old_value: null, new_value: '12', notes: ['a note'], sync_run_id: null, changed_at: new Date('2025-03-01T00:00:00Z') },
     ]);

@@ -19,6 +19,7 @@ export interface paths {
          *     - `lgsp_sync_run_duration_seconds{connection,status}`: histogram of finished runs, start to finish;
          *     - `lgsp_sync_records_fetched_total`, `lgsp_sync_records_landed_total`, `lgsp_sync_records_rejected_total` `{connection}`: summed over the runs;
          *     - `lgsp_queue_jobs{queue,state}`: sync queue depth by state;
+         *     - `lgsp_sync_workers`: sync workers whose heartbeat is current; `lgsp_sync_worker_current_run{worker}`: the oldest run each executes (0 idle);
          *     - `lgsp_outbox_unpublished_rows`, `lgsp_outbox_unpublished_events`, `lgsp_outbox_oldest_unpublished_age_seconds`: how far the outbox relay is behind;
          *     - `lgsp_api_request_duration_seconds{method,route,status_code}`: this API instance's own requests to its routes, by route pattern (per instance: sum over instances; event streams, /docs and /openapi.json are not timed).
          *
@@ -33,6 +34,40 @@ export interface paths {
          *     (`basic_auth` with the key as password works as well.) A scrape that cannot reach PostgreSQL or Redis answers 503.
          */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the API process is up (no dependency checked) */
+        get: operations["getHealthLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the API reaches PostgreSQL and Redis */
+        get: operations["getHealthReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -281,11 +316,31 @@ export interface paths {
         };
         /**
          * One run: counters, cursors before and after, each stream's progress, the error with its causes
-         * @description As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded or failed.
+         * @description As `lgsp runs show`. Poll it to follow a run: status goes queued, running, then succeeded, failed or cancelled.
          */
         get: operations["getRunsById"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running run an operator gives up on
+         * @description As `lgsp runs cancel`. The run becomes cancelled (error RUN_CANCELLED, with its vn.lgsp.sync.failed.v1 event) and its connection can sync again at once. A waiting job is taken off the queue (jobRemoved); a worker executing the run stops at its next page, which is rolled back whole; pages committed before stay. A run that has ended is a 409 RUN_NOT_ACTIVE.
+         */
+        post: operations["cancelRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -473,7 +528,7 @@ export interface paths {
         };
         /**
          * Values of the warehouse: source observations and the computed rollups and derived values
-         * @description Ordered by indicator, unit version and period; when periods are filtered (period, from/to, periodType) without a unit, by period, indicator and unit version. At one key the observed value comes before the computed one. Keyset-paged: pass `next` back as `cursor` until it is null. A province reporting a value itself has both an observed and a computed item at that key; the computed one also counts its communes and legacy predecessors (sums) and is the one to compare across the 2025 reform.
+         * @description Ordered by indicator, unit version and period; when periods are filtered (period, from/to, periodType) without a unit, by period, indicator and unit version. At one key the observed value comes before the computed one. Keyset-paged: pass `next` back as `cursor` until it is null. A province reporting a value itself has both an observed and a computed item at that key; the computed one also counts its communes and legacy predecessors (sums) and is the one to compare across the 2025 reform. Two dates, kept apart: `asOf` (a day) picks which unit version `unit` means; `knownAt` (an instant) returns the values as the warehouse held them then, read from the revisions of observed and computed values (by the start time of the transaction that wrote each change).
          */
         get: operations["getObservations"];
         put?: never;
@@ -491,7 +546,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The history of one observation: every change with its connection, run, time, old and new value and status */
+        /** The history of one key: every change of its observed value (connection, run, source records, time, old and new value and status) and of its computed value (run, time, old and new value) */
         get: operations["getObservationsByIndicatorByUnitByPeriodRevisions"];
         put?: never;
         post?: never;
@@ -561,7 +616,7 @@ export interface paths {
          *
          *     **Resuming**: send the id of the last message received in the `Last-Event-ID` header (an `EventSource` does so by itself when it reconnects) or the `lastEventId` query parameter (the header wins): the stream continues with the entries after it, in order, with no gap and no duplicate while the stream holds them. `0` replays the whole stream. Without either, the stream starts from now.
          *
-         *     **Gaps**: the stream is capped at LGSP_EVENTS_STREAM_MAXLEN entries. A client resuming from an entry older than the oldest one it still holds (once entries were trimmed) first gets a `vn.lgsp.stream.gap` message (no `id`) whose data says so: `{"after", "firstAvailable", "detail"}`. The events in between are gone from the stream: re-read the state it cares about (`GET /v1/observations`), then go on with the messages that follow.
+         *     **Gaps**: a client resuming from a position the stream no longer holds first gets a `vn.lgsp.stream.gap` message (no `id`) whose data says so: `{"after", "firstAvailable", "reason", "detail"}`. `reason` is `trimmed` when the position is older than the oldest entry (the stream is capped at LGSP_EVENTS_STREAM_MAXLEN entries), `reset` when the stream lost its entries (Redis restarted without persistence, flushed, failed over): the relay publishes what the outbox still holds again, with the same CloudEvent ids and new entry ids, so the messages that follow repeat events already received (drop them by `id` in the data), and a `vn.lgsp.stream.reset` event says which older ones are gone. Either way, re-read the state it cares about (`GET /v1/observations`), then go on with the messages that follow.
          *
          *     **Keep-alive**: a comment line (`: keep-alive`) every 15 s; the first lines are a `retry: 1000` hint and a `: connected` comment, sent at once. A client that falls far behind (megabytes unsent) is disconnected and resumes with its Last-Event-ID.
          */
@@ -586,7 +641,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to change events; the response is the only time the signing secret is shown
-         * @description Events published from now on that match every non-empty filter are POSTed to `url` as structured CloudEvents (`application/cloudevents+json`), in stream order, at least once (drop duplicates by `webhook-id`), signed as Standard Webhooks say (`webhook-id`, `webhook-timestamp`, `webhook-signature`: verify with a Standard Webhooks library and the secret; the older X-Lgsp-Signature is deprecated and sent until 2027-06-30). A 2xx answer acknowledges; anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: vn.lgsp.observation.changed.v1, vn.lgsp.observation.removed.v1, vn.lgsp.aggregate.changed.v1, vn.lgsp.aggregate.removed.v1, vn.lgsp.sync.completed.v1, vn.lgsp.sync.failed.v1. The URL must reach a public address (no loopback, private, link-local or metadata host, no credentials in it) unless the host operator allows it in LGSP_EGRESS_ALLOW: otherwise 400 EGRESS_REFUSED naming `body.url`. Failures are recorded as the status or a class (`HTTP 500`, `timeout`, `connection refused`, `egress refused`), never what the receiver wrote.
+         * @description Events published from now on that match every non-empty filter are POSTed to `url` as structured CloudEvents (`application/cloudevents+json`), in stream order, at least once (drop duplicates by `webhook-id`), signed as Standard Webhooks say (`webhook-id`, `webhook-timestamp`, `webhook-signature`: verify with a Standard Webhooks library and the secret; the older X-Lgsp-Signature is deprecated and sent until 2027-06-30). A 2xx answer acknowledges; anything else is retried with backoff (LGSP_WEBHOOK_MAX_ATTEMPTS attempts), then kept as a dead letter. Event types: vn.lgsp.observation.changed.v1, vn.lgsp.observation.removed.v1, vn.lgsp.aggregate.changed.v1, vn.lgsp.aggregate.removed.v1, vn.lgsp.sync.completed.v1, vn.lgsp.sync.failed.v1, vn.lgsp.stream.reset. The URL must reach a public address (no loopback, private, link-local or metadata host, no credentials in it) unless the host operator allows it in LGSP_EGRESS_ALLOW: otherwise 400 EGRESS_REFUSED naming `body.url`. Failures are recorded as the status or a class (`HTTP 500`, `timeout`, `connection refused`, `egress refused`), never what the receiver wrote.
          */
         post: operations["postWebhooks"];
         delete?: never;
@@ -1192,6 +1247,26 @@ export interface components {
                 status: string | null;
                 startedAt: string | null;
             } | null;
+            /** @description The landed source records behind the change: the new value's, or on a remove the removed value's; null on revisions written before this was recorded */
+            rawRecordIds: number[] | null;
+            /** @description The start of the transaction that wrote the change (what knownAt compares with) */
+            changedAt: string;
+        };
+        ComputedRevision: {
+            id: number;
+            /** @enum {string} */
+            change: "insert" | "update" | "remove";
+            oldValue: string | null;
+            newValue: string | null;
+            /** @description How the new value was formed; empty on a remove */
+            notes: string[];
+            /** @description The run whose refresh recomputed the value; null when it ran outside a run or its connection was removed */
+            run: {
+                id: number;
+                mode: string | null;
+                status: string | null;
+                startedAt: string | null;
+            } | null;
             changedAt: string;
         };
         ObservationHistory: {
@@ -1213,8 +1288,19 @@ export interface components {
                 createdAt: string;
                 updatedAt: string;
             } | null;
-            /** @description Every change, oldest first */
+            /** @description Every change of the observed value, oldest first */
             revisions: components["schemas"]["ObservationRevision"][];
+            /** @description The computed value at this key (province level: rollups, ratios, growth) and its history */
+            computed: {
+                current: {
+                    value: string;
+                    notes: string[];
+                    runId: number | null;
+                    computedAt: string;
+                } | null;
+                /** @description Every change, oldest first */
+                revisions: components["schemas"]["ComputedRevision"][];
+            };
         };
         TargetDocument: {
             id: string;
@@ -1395,6 +1481,11 @@ export interface components {
             failedAt: string;
             redeliveredAt: string | null;
         };
+        CancelledRun: {
+            run: components["schemas"]["SyncRun"];
+            /** @description Whether the job was taken off the queue (false: a worker holds it and stops at its next page, or it was already gone) */
+            jobRemoved: boolean;
+        };
         WebhookSecretRotated: {
             id: string;
             secret: string;
@@ -1465,7 +1556,39 @@ export interface operations {
             };
         };
     };
-    getHealth: {
+    getHealthLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealthReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -1483,7 +1606,9 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "degraded";
+                        /** @description PostgreSQL answered */
                         postgres: boolean;
+                        /** @description Redis answered */
                         redis: boolean;
                     };
                 };
@@ -1506,7 +1631,61 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "degraded";
+                        /** @description PostgreSQL answered */
                         postgres: boolean;
+                        /** @description Redis answered */
+                        redis: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        /** @description PostgreSQL answered */
+                        postgres: boolean;
+                        /** @description Redis answered */
+                        redis: boolean;
+                    };
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        /** @description PostgreSQL answered */
+                        postgres: boolean;
+                        /** @description Redis answered */
                         redis: boolean;
                     };
                 };
@@ -2523,6 +2702,83 @@ export interface operations {
             };
         };
     };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelledRun"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postRunsByIdReplay: {
         parameters: {
             query?: never;
@@ -3238,8 +3494,10 @@ export interface operations {
                 indicator?: string;
                 /** @description A unit code or name, resolved as `lgsp query --unit` does: the one unit version valid on asOf */
                 unit?: string;
-                /** @description The day that picks the unit version (91 is Kiên Giang before 2025-07-01, An Giang after); default today */
+                /** @description The day that picks the unit version `unit` names (91 is Kiên Giang before 2025-07-01, An Giang after); default today. Says which unit is meant, not when the values were known: for that, knownAt */
                 asOf?: string;
+                /** @description The values as the warehouse held them at this instant, observed and computed, read from their revisions (a value revised since shows its old value; one removed since is there; one added since is not); default now. By transaction start time: a change is known from the start (now()) of the transaction that wrote it. Pages are then in indicator, unit, period order. Not asOf, which picks the unit version a name means */
+                knownAt?: string;
                 /** @description Resolve `unit` among units of this level only */
                 level?: "province" | "commune";
                 /** @description Exactly this period; with periodType, the periods of that type within it */
