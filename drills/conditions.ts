@@ -45,7 +45,7 @@ export async function untilSettled<T>(probe: () => Promise<Watched<T>>, stallMs:
       last = seen.progress;
       movedAt = Math.max(Date.now(), notBefore);
     }
-    if (Date.now() - movedAt > stallMs) return { stalled: seen ? last : 'unreachable' };
+    if (Date.now() - movedAt > stallMs) return { stalled: last === '' ? 'never reachable' : last };
     await pause(200);
   }
 }

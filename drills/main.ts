@@ -45,7 +45,9 @@ let failedUnexpectedly = false;
 try {
   const baseline = await runDrill(services, baselineDrill, null);
   process.stdout.write(`${verdictLine(baseline.verdict)}\n`);
-  if (!baseline.fingerprint || !baseline.verdict.passed) throw new Error('the undisturbed run failed: no drill can be judged against it');
+  // A baseline whose stream fails (events out of order) is reported, and the drills are still held against its
+  // warehouse; one whose run failed leaves nothing to hold them against.
+  if (!baseline.fingerprint || !baseline.runSucceeded) throw new Error(`the undisturbed run failed, so no drill can be judged: ${verdictLine(baseline.verdict)}`);
   const verdicts: DrillVerdict[] = [];
   for (const drill of drills) {
     const { verdict } = await runDrill(services, drill, baseline.fingerprint);

@@ -45,7 +45,7 @@ The undisturbed run took ${seconds(baseline.runRecoverySeconds)} (stream caught 
 
 | drill | fault | verdict | run finished after the fault | stream caught up after the fault | missing / duplicates / out of order | failures and notes |
 |---|---|---|---|---|---|---|
-${verdicts.map(row).join('\n')}
+${[baseline, ...verdicts].map(row).join('\n')}
 `;
   writeFileSync(file, text);
 }

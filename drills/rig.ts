@@ -31,7 +31,10 @@ export async function openRig(services: DrillServices, name: string, persistence
   const redis = await startPrivateRedis({ persistence });
   const events = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   events.on('error', () => undefined);
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LGSP_EVENTS_STREAM: eventsStream, LGSP_OUTBOX_POLL_MS: '1000', ...testSecretEnv };
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LGSP_EVENTS_STREAM: eventsStream, LGSP_OUTBOX_POLL_MS: '1000', ...testSecretEnv,
+    // A job lock of 10 s (production: 30 s) keeps a killed worker's job waiting briefly, yet is not lost to a few
+    // seconds of event-loop lag on a busy machine (the 2 s of the unit tests is).
+    LGSP_JOB_LOCK_MS: '10000', LGSP_STALLED_INTERVAL_MS: '5000' };
   await addTestConnection(db, drillConnection, services.sourceUrl, { pageSize: services.size.pageSize, timeoutMs: 10_000 });
   const worker = new SupervisedProcess('sync worker', 'workers/sync-worker.ts', 'sync worker ready', env);
   const relay = new SupervisedProcess('outbox relay', 'workers/outbox-relay.ts', '"msg":"started"', env);

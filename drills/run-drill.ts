@@ -13,6 +13,7 @@ import { warehouseDifferences, warehouseFingerprint, type WarehouseFingerprint }
 export interface DrillResult {
   readonly verdict: DrillVerdict;
   readonly fingerprint: WarehouseFingerprint | null;
+  readonly runSucceeded: boolean;
 }
 
 /** The undisturbed run: the same processes, no fault. Its "recovery" is the whole run. */
@@ -28,7 +29,8 @@ const isFinished = (run: SyncRun | undefined) => run?.finished_at != null;
 function untilRunSettled(rig: DrillRig, runId: number, fault: FaultOutcome): Promise<Settled<SyncRun>> {
   return untilSettled<SyncRun>(async () => {
     const run = await getRun(rig.db, runId);
-    return { done: isFinished(run) ? run : undefined, progress: `${run?.status ?? 'missing'} ${run?.records_fetched ?? 0} ${run?.events_written ?? 0}` };
+    const progress = `${run?.status ?? 'missing'}, ${(run?.records_fetched ?? 0).toLocaleString('en')} of ${rig.services.size.records.toLocaleString('en')} records fetched, ${(run?.events_written ?? 0).toLocaleString('en')} events written`;
+    return { done: isFinished(run) ? run : undefined, progress };
   }, rig.services.size.stallSeconds * 1000, fault.endedAt);
 }
 
@@ -40,8 +42,8 @@ function untilStreamSettled(rig: DrillRig, fault: FaultOutcome): Promise<Settled
   }, rig.services.size.stallSeconds * 1000, fault.endedAt);
 }
 
-function runFailure(settled: Settled<SyncRun>, records: number): string | null {
-  if ('stalled' in settled) return `run stuck: no progress for ${settled.stalled === 'unreachable' ? 'ever (warehouse unreachable)' : `the stall limit (status, records, events: ${settled.stalled} of ${records} records)`}`;
+function runFailure(settled: Settled<SyncRun>, stallSeconds: number): string | null {
+  if ('stalled' in settled) return `run stuck: no progress for ${stallSeconds} s after the fault (last seen: ${settled.stalled})`;
   const run = settled.done;
   if (run.status === 'succeeded') return null;
   const error = run.error as { code?: string; message?: string } | null;
@@ -52,7 +54,7 @@ function streamFailures(audit: StreamAudit, settled: Settled<true> | null): stri
   const failures: string[] = [];
   if (settled && 'stalled' in settled) failures.push('the stream stopped catching up with the outbox');
   if (audit.missing > 0) failures.push(`${audit.missing} of ${audit.outboxEvents} events missing from the stream`);
-  if (audit.outOfOrder > 0) failures.push(`${audit.outOfOrder} events out of order within their subject`);
+  if (audit.outOfOrder > 0) failures.push(`${audit.outOfOrder} events out of order within their subject, first ${audit.firstOutOfOrder ?? ''}`);
   return failures;
 }
 
@@ -73,7 +75,7 @@ export async function runDrill(services: DrillServices, drill: Drill, baseline: 
       fault = await drill.inject(rig, runId);
     } catch (error) {
       const failure = `the drill could not inject its fault: ${(error as Error).message}`;
-      return { verdict: { drill: drill.id, fault: drill.fault, passed: false, failures: [failure], runRecoverySeconds: null, streamRecoverySeconds: null, stream: null, notes: [] }, fingerprint: null };
+      return { verdict: { drill: drill.id, fault: drill.fault, passed: false, failures: [failure], runRecoverySeconds: null, streamRecoverySeconds: null, stream: null, notes: [] }, fingerprint: null, runSucceeded: false };
     }
     const run = await untilRunSettled(rig, runId, fault);
     // A stuck run has failed the drill already: the stream is audited as it stands rather than waited for.
@@ -81,7 +83,7 @@ export async function runDrill(services: DrillServices, drill: Drill, baseline: 
     await Promise.all([rig.worker.stop(), rig.relay.stop()]);
     const [fingerprint, stream] = await Promise.all([warehouseFingerprint(rig.db), auditStream(rig.db, rig.events, eventsStream)]);
     const failures = [
-      runFailure(run, services.size.records),
+      runFailure(run, services.size.stallSeconds),
       ...(baseline ? warehouseDifferences(baseline, fingerprint) : []),
       ...streamFailures(stream, streamSettled),
       ...rig.worker.unexpectedExits,
@@ -100,6 +102,7 @@ export async function runDrill(services: DrillServices, drill: Drill, baseline: 
         notes: fault.notes ?? [],
       },
       fingerprint,
+      runSucceeded: 'done' in run && run.done.status === 'succeeded',
     };
   } finally {
     await rig.close();

@@ -14,6 +14,8 @@ export interface StreamAudit {
   readonly outOfOrder: number;
   /** Entries whose id no outbox event has (e.g. a stream-reset notice). */
   readonly foreign: number;
+  /** The first event out of order, and the later one of its subject that came before it. */
+  readonly firstOutOfOrder: string | null;
 }
 
 const chunk = 10_000;
@@ -44,6 +46,7 @@ export async function auditStream(db: Db, redis: Redis, stream: string): Promise
   let duplicates = 0;
   let outOfOrder = 0;
   let foreign = 0;
+  let firstOutOfOrder: string | null = null;
   let start = '-';
   for (;;) {
     const batch = await redis.xrange(stream, start, '+', 'COUNT', chunk);
@@ -55,13 +58,16 @@ export async function auditStream(db: Db, redis: Redis, stream: string): Promise
       else if (seen.has(id)) duplicates++;
       else {
         seen.add(id);
-        if ((lastPositionOfSubject.get(event.subject) ?? -1) > event.position) outOfOrder++;
-        else lastPositionOfSubject.set(event.subject, event.position);
+        const latest = lastPositionOfSubject.get(event.subject) ?? -1;
+        if (latest > event.position) {
+          outOfOrder++;
+          firstOutOfOrder ??= `${id} (outbox position ${event.position}) after position ${latest}, subject ${event.subject}`;
+        } else lastPositionOfSubject.set(event.subject, event.position);
       }
     }
     const lastId = batch[batch.length - 1]?.[0];
     if (batch.length < chunk || lastId === undefined) break;
     start = `(${lastId}`;
   }
-  return { outboxEvents: outbox.size, streamEntries: entries, missing: outbox.size - seen.size, duplicates, outOfOrder, foreign };
+  return { outboxEvents: outbox.size, streamEntries: entries, missing: outbox.size - seen.size, duplicates, outOfOrder, foreign, firstOutOfOrder };
 }

@@ -1,6 +1,8 @@
 import { startWorker, type WorkerProcess } from '../test/support/worker-process.js';
 
 const restartDelayMs = 1000;
+/** Generous: on a busy 2-core machine loading TypeScript through tsx alone can take tens of seconds. */
+const startTimeoutMs = 120_000;
 
 /**
  * A process entry point (workers/*.ts) run as a supervisor would: one that exits by itself is started again
@@ -26,7 +28,7 @@ export class SupervisedProcess {
   }
 
   private async spawn(): Promise<void> {
-    const started = await startWorker(this.script, this.ready, this.env);
+    const started = await startWorker(this.script, this.ready, this.env, { startTimeoutMs });
     if (this.stopped) {
       started.child.kill('SIGTERM');
       await started.exited;
@@ -58,8 +60,10 @@ export class SupervisedProcess {
   private onExit(process: WorkerProcess, code: number | string): void {
     if (this.current !== process || this.stopped) return;
     this.current = undefined;
-    const lastLine = process.output().trim().split('\n').pop() ?? '';
-    this.unexpectedExits.push(`${this.name} exited with code ${String(code)}: ${lastLine.slice(0, 300)}`);
+    // The line that says why: its last error (node ends an uncaught exception's trace with its version line).
+    const lines = process.output().trim().split('\n');
+    const why = lines.filter((line) => /error/i.test(line)).pop() ?? lines.pop() ?? '';
+    this.unexpectedExits.push(`${this.name} exited with code ${String(code)}: ${why.trim().slice(0, 300)}`);
     this.restartSoon();
   }
 
