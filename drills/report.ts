@@ -11,7 +11,8 @@ const seconds = (s: number | null) => (s === null ? '—' : `${s.toFixed(1)} s`)
 
 function row(v: DrillVerdict): string {
   const stream = v.stream ? `${v.stream.missing.toLocaleString('en')} / ${v.stream.duplicates.toLocaleString('en')} / ${v.stream.outOfOrder.toLocaleString('en')}` : '—';
-  const why = v.passed ? v.notes.join('; ') : [...v.failures, ...v.notes].join('; ');
+  const acrossKinds = v.stream && v.stream.outOfOrderAcrossKinds > 0 ? [`${v.stream.outOfOrderAcrossKinds.toLocaleString('en')} events came after a later event of another kind with the same subject (an observation's revision and the computed value of the same indicator, unit and period)`] : [];
+  const why = [...(v.passed ? [] : v.failures), ...v.notes, ...acrossKinds].join('; ');
   return `| ${v.drill} | ${v.fault} | ${v.passed ? 'PASS' : '**FAIL**'} | ${seconds(v.runRecoverySeconds)} | ${seconds(v.streamRecoverySeconds)} | ${stream} | ${why.replaceAll('|', '\\|')} |`;
 }
 
@@ -35,7 +36,8 @@ Mid-sync faults strike once the run has committed a third of the records.
 
 **What is compared.** Each drill's warehouse against the undisturbed run (count and md5 of observation,
 observation_revision values, indicator_value, raw_record and source_record, without ids or timestamps); the Redis
-Stream against the outbox (events missing, duplicates, events out of order within their subject). A drill passes
+Stream against the outbox (events missing, duplicates, events out of order: an observation's revisions, or a
+computed value's changes, reaching the stream in another order than the outbox holds them). A drill passes
 when the run succeeded, the warehouse is identical, no event is missing or out of order, and no process exited by
 itself. Duplicates are allowed (delivery is at least once, with stable ids) but counted. A run or stream that makes
 no progress for ${size.stallSeconds} s after the fault is over is stuck. Recovery is timed from the end of the fault

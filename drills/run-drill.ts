@@ -28,8 +28,9 @@ const isFinished = (run: SyncRun | undefined) => run?.finished_at != null;
 
 function untilRunSettled(rig: DrillRig, runId: number, fault: FaultOutcome): Promise<Settled<SyncRun>> {
   return untilSettled<SyncRun>(async () => {
-    const run = await getRun(rig.db, runId);
-    const progress = `${run?.status ?? 'missing'}, ${(run?.records_fetched ?? 0).toLocaleString('en')} of ${rig.services.size.records.toLocaleString('en')} records fetched, ${(run?.events_written ?? 0).toLocaleString('en')} events written`;
+    const [run, outbox] = await Promise.all([getRun(rig.db, runId), outboxCounts(rig)]);
+    // The outbox counts too: after the last page the run refreshes computed values for a while, writing only events.
+    const progress = `${run?.status ?? 'missing'}, ${(run?.records_fetched ?? 0).toLocaleString('en')} of ${rig.services.size.records.toLocaleString('en')} records fetched, ${outbox.events.toLocaleString('en')} events in the outbox`;
     return { done: isFinished(run) ? run : undefined, progress };
   }, rig.services.size.stallSeconds * 1000, fault.endedAt);
 }

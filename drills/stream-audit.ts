@@ -10,8 +10,13 @@ export interface StreamAudit {
   readonly missing: number;
   /** Entries repeating an id already on the stream (at least once allows them; they are counted, not failed). */
   readonly duplicates: number;
-  /** First deliveries that came after a later event of the same subject. */
+  /** First deliveries that came after a later event of the same thing (an observation, or a computed value). */
   readonly outOfOrder: number;
+  /**
+   * First deliveries that came after a later event of the same subject text but another thing: an observation's
+   * revision and the computed value of the same indicator, unit and period share a subject. Reported, not failed.
+   */
+  readonly outOfOrderAcrossKinds: number;
   /** Entries whose id no outbox event has (e.g. a stream-reset notice). */
   readonly foreign: number;
   /** The first event out of order, and the later one of its subject that came before it. */
@@ -41,10 +46,12 @@ function field(fields: readonly string[], name: string): string | undefined {
 export async function auditStream(db: Db, redis: Redis, stream: string): Promise<StreamAudit> {
   const outbox = await outboxOrder(db);
   const seen = new Set<string>();
+  const lastPositionOfThing = new Map<string, number>();
   const lastPositionOfSubject = new Map<string, number>();
   let entries = 0;
   let duplicates = 0;
   let outOfOrder = 0;
+  let outOfOrderAcrossKinds = 0;
   let foreign = 0;
   let firstOutOfOrder: string | null = null;
   let start = '-';
@@ -58,16 +65,20 @@ export async function auditStream(db: Db, redis: Redis, stream: string): Promise
       else if (seen.has(id)) duplicates++;
       else {
         seen.add(id);
-        const latest = lastPositionOfSubject.get(event.subject) ?? -1;
-        if (latest > event.position) {
+        const thing = `${id.startsWith('revision-') ? 'observation' : 'event'} ${event.subject}`;
+        const latestOfThing = lastPositionOfThing.get(thing) ?? -1;
+        const latestOfSubject = lastPositionOfSubject.get(event.subject) ?? -1;
+        if (latestOfThing > event.position) {
           outOfOrder++;
-          firstOutOfOrder ??= `${id} (outbox position ${event.position}) after position ${latest}, subject ${event.subject}`;
-        } else lastPositionOfSubject.set(event.subject, event.position);
+          firstOutOfOrder ??= `${id} (outbox position ${event.position}) after position ${latestOfThing}, ${thing}`;
+        } else if (latestOfSubject > event.position) outOfOrderAcrossKinds++;
+        lastPositionOfThing.set(thing, Math.max(latestOfThing, event.position));
+        lastPositionOfSubject.set(event.subject, Math.max(latestOfSubject, event.position));
       }
     }
     const lastId = batch[batch.length - 1]?.[0];
     if (batch.length < chunk || lastId === undefined) break;
     start = `(${lastId}`;
   }
-  return { outboxEvents: outbox.size, streamEntries: entries, missing: outbox.size - seen.size, duplicates, outOfOrder, foreign, firstOutOfOrder };
+  return { outboxEvents: outbox.size, streamEntries: entries, missing: outbox.size - seen.size, duplicates, outOfOrder, outOfOrderAcrossKinds, foreign, firstOutOfOrder };
 }

@@ -21,7 +21,8 @@ const seconds = (s: number | null) => (s === null ? '—' : `${s.toFixed(1)} s`)
 
 /** One line: PASS/FAIL, the drill, recovery times, missing and duplicate events, and why it failed. */
 export function verdictLine(v: DrillVerdict): string {
-  const stream = v.stream ? `${v.stream.missing} missing, ${v.stream.duplicates} duplicates, ${v.stream.outOfOrder} out of order per subject` : 'stream not audited';
+  const acrossKinds = v.stream && v.stream.outOfOrderAcrossKinds > 0 ? ` (${v.stream.outOfOrderAcrossKinds} after a later event of another kind with the same subject)` : '';
+  const stream = v.stream ? `${v.stream.missing} missing, ${v.stream.duplicates} duplicates, ${v.stream.outOfOrder} out of order per subject${acrossKinds}` : 'stream not audited';
   const why = v.passed ? '' : ` — ${v.failures.join('; ')}`;
   const notes = v.notes.length > 0 ? ` (${v.notes.join('; ')})` : '';
   return `${v.passed ? 'PASS' : 'FAIL'} ${v.drill}: run finished ${seconds(v.runRecoverySeconds)} after the fault, stream caught up ${seconds(v.streamRecoverySeconds)}; ${stream}${why}${notes}`;
