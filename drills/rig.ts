@@ -37,7 +37,8 @@ export async function openRig(services: DrillServices, name: string, persistence
     LGSP_JOB_LOCK_MS: '10000', LGSP_STALLED_INTERVAL_MS: '5000' };
   await addTestConnection(db, drillConnection, services.sourceUrl, { pageSize: services.size.pageSize, timeoutMs: 10_000 });
   const worker = new SupervisedProcess('sync worker', 'workers/sync-worker.ts', 'sync worker ready', env);
-  const relay = new SupervisedProcess('outbox relay', 'workers/outbox-relay.ts', '"msg":"started"', env);
+  // Ready once it holds the lock (or stands by), before it drains the backlog: "started" comes only after that.
+  const relay = new SupervisedProcess('outbox relay', 'workers/outbox-relay.ts', 'publishing', env);
   return {
     services,
     db,
