@@ -16,8 +16,13 @@ export async function startSyncWorker(env: Record<string, string>): Promise<Work
   return startWorker('workers/sync-worker.ts', 'sync worker ready', env);
 }
 
-/** Starts a worker entry point (or a command: script and its arguments) as a real process; resolves once its output includes `ready`. */
-export async function startWorker(script: string | readonly string[], ready: string, env: Record<string, string>): Promise<WorkerProcess> {
+/**
+ * Starts a worker entry point (or a command: script and its arguments) as a real process; resolves once its output
+ * includes `ready`. One that does not get ready within `startTimeoutMs` is killed (no orphan keeps taking jobs) and
+ * the call throws. Starting node with tsx takes a second on an idle machine and far longer on a loaded one: the
+ * default bound only catches a worker that never gets there.
+ */
+export async function startWorker(script: string | readonly string[], ready: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
   // node itself with tsx as a loader (not the tsx CLI, which runs node as a child): a SIGKILL must hit the worker.
   const child = spawn(process.execPath, ['--import', 'tsx', ...(typeof script === 'string' ? [script] : script)], {
     cwd: root,
@@ -28,11 +33,12 @@ export async function startWorker(script: string | readonly string[], ready: str
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? signal ?? 'unknown'); }));
-  // Starting node with tsx takes a second on an idle machine and far longer on a loaded one: the bound only
-  // catches a worker that never gets there.
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   while (!out.includes(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${String(script)} did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${String(script)} did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, output: () => out, exited };
