@@ -21,15 +21,15 @@ function newestSource() {
   return newest;
 }
 
-// Connector modules written in TypeScript (LGSP_CONNECTOR_MODULES) load through tsx's loader, beside the build.
+// Connector modules written in TypeScript (LGSP_CONNECTOR_MODULES) import the sources (src/...): the CLI then runs
+// from the sources too, or the two would hold two copies of each module (and of each error class).
 const typeScriptModules = (process.env.LGSP_CONNECTOR_MODULES ?? '').split(',').some((m) => m.trim().endsWith('.ts'));
 
-if (existsSync(compiled) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) {
-  if (typeScriptModules) (await import('tsx/esm/api')).register();
+if (!typeScriptModules && existsSync(compiled) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) {
   await import(compiled);
 } else {
   // Said to a person at a terminal only: a script's stderr stays its own.
-  if (existsSync(compiled) && process.stderr.isTTY) process.stderr.write('lgsp: the sources changed since the last build, so they run through tsx (slower to start); `npm run build` makes lgsp fast again.\n');
+  if (!typeScriptModules && existsSync(compiled) && process.stderr.isTTY) process.stderr.write('lgsp: the sources changed since the last build, so they run through tsx (slower to start); `npm run build` makes lgsp fast again.\n');
   const { register } = await import('tsx/esm/api');
   register();
   await import(`${root}src/cli/main.ts`);
