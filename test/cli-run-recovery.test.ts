@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { generateRows, TestSource } from './support/test-source.js';
 import { addTestConnection, loadProvinceReference, testSecretEnv } from './support/warehouse-fixtures.js';
 import { waitFor } from './support/worker-process.js';
+import { runEnded } from './support/run-ended.js';
 
 // Queue keys of this file's own (the CLI tests' Redis database, another prefix).
 const queueConnection = { redisUrl: cliQueue.redisUrl, prefix: `lgsp-cli-recovery-${process.pid}` };
@@ -24,10 +25,7 @@ describe('lgsp sync requeues a lost run; lgsp runs cancel; lgsp workers', () => 
   let worker: SyncWorker | undefined;
   let env: Record<string, string>;
   const lgsp = (...args: string[]) => runCli(args, env);
-  const ended = (runId: number) => waitFor(`run ${runId} to end`, async () => {
-    const r = await getRun(t.db, runId);
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const ended = (runId: number) => runEnded(t.db, runId);
 
   beforeAll(async () => {
     t = await createTestDatabase();

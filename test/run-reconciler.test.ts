@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { generateRows, TestSource } from './support/test-source.js';
 import { addTestConnection, indicatorValueChecksum, loadProvinceReference, observationChecksum, tableCount, testSecretEnv } from './support/warehouse-fixtures.js';
 import { startSyncWorker, waitFor, type WorkerProcess } from './support/worker-process.js';
+import { runEnded } from './support/run-ended.js';
 
 // Queue keys of its own, so this file's jobs meet no other test's workers.
 const queueConnection = { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `lgsp-reconcile-test-${process.pid}` };
@@ -28,10 +29,7 @@ describe('the reconciler: PostgreSQL is the truth about runs', () => {
   let queue: SyncQueue;
   const workers: WorkerProcess[] = [];
   const env = () => ({ DATABASE_URL: t.url, REDIS_URL: queueConnection.redisUrl, LGSP_QUEUE_PREFIX: queueConnection.prefix, ...testSecretEnv });
-  const finished = (runId: number) => waitFor(`run ${runId} to end`, async () => {
-    const r = await getRun(t.db, runId);
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const finished = (runId: number) => runEnded(t.db, runId);
 
   beforeAll(async () => {
     source = new TestSource(rows());

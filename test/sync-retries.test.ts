@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncQueue, requestSync, syncJobId, type SyncQueue } from '../src/queue/sync-queue.js';
 import type { SyncWorker } from '../src/queue/sync-worker.js';
-import { getRun } from '../src/warehouse/sync-runs.js';
 import { startInProcessWorker } from './support/cli-queue.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { generateRows, TestSource } from './support/test-source.js';
 import { addTestConnection, loadProvinceReference, tableCount } from './support/warehouse-fixtures.js';
-import { waitFor } from './support/worker-process.js';
+import { runEnded } from './support/run-ended.js';
 
 // Short backoff configured for the test: the policy's shape, not its minutes. Jobs take the options of the queue
 // they are added to (the CLI's, the API's, the scheduler's), so that queue carries the policy.
@@ -24,10 +23,7 @@ describe('a source down for a while is ridden out by the job\'s own backoff', ()
   let baseUrl: string;
   let queue: SyncQueue;
   let worker: SyncWorker;
-  const ended = (runId: number) => waitFor(`run ${runId} to end`, async () => {
-    const r = await getRun(t.db, runId);
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const ended = (runId: number) => runEnded(t.db, runId);
 
   beforeAll(async () => {
     t = await createTestDatabase();
